@@ -1,0 +1,234 @@
+#include "config.h"
+
+#include "http.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "form.h"
+#include "secret.h"
+
+#define TOKEN_PATH "/api/v4/connect/token"
+#define RIGHTS_PATH "/api/v4/Security/GetCurrentUsersRights"
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_status = CURLE_FAILED_INIT;
+
+/* curl_global_init() is thread-safe in the libcurl we require, but it is
+ * still done once: the module is loaded for good (-z nodelete), and
+ * curl_global_cleanup() is never called because the host or another
+ * module may share libcurl and OpenSSL with us.
+ *
+ * libcurl's OpenSSL backend opens the file named by SSLKEYLOGFILE at
+ * this moment and appends TLS secrets to it.  Inside sudo that variable
+ * belongs to the invoking user: root would write to any path they chose.
+ * So it is hidden while libcurl starts. */
+static void global_init(void) {
+  const char *keylog = getenv("SSLKEYLOGFILE");
+  char *saved = keylog != NULL ? strdup(keylog) : NULL;
+
+  if (keylog != NULL && saved == NULL)
+    return; /* out of memory: leave global_status failed */
+  if (saved != NULL)
+    unsetenv("SSLKEYLOGFILE");
+  global_status = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (saved != NULL) {
+    setenv("SSLKEYLOGFILE", saved, 1);
+    free(saved);
+  }
+}
+
+/* Sockets are made close-on-exec, so that a host thread that forks and
+ * execs while we talk to Resgrid does not hand our connection on. */
+static curl_socket_t open_socket(void *arg, curlsocktype purpose,
+                                 struct curl_sockaddr *addr) {
+  (void)arg;
+  (void)purpose;
+  return socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+}
+
+static size_t collect(char *data, size_t size, size_t nmemb, void *arg) {
+  struct rg_http *h = arg;
+  size_t n = size * nmemb;
+
+  if (n > RG_BODY_CAP - h->body_len) {
+    h->oversized = 1;
+    return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
+  }
+  memcpy(h->body + h->body_len, data, n);
+  h->body_len += n;
+  h->body[h->body_len] = '\0';
+  return n;
+}
+
+static int set_common(struct rg_http *h) {
+  const struct rg_config *cfg = h->cfg;
+  CURL *c = h->curl;
+  CURLcode rc = CURLE_OK;
+
+#define SET(opt, val)                                                          \
+  if (rc == CURLE_OK)                                                          \
+  rc = curl_easy_setopt(c, opt, val)
+  SET(CURLOPT_NOSIGNAL, 1L);
+  SET(CURLOPT_PROTOCOLS_STR, "https");
+  SET(CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  SET(CURLOPT_FOLLOWLOCATION, 0L);
+  SET(CURLOPT_SSL_VERIFYPEER, 1L);
+  SET(CURLOPT_SSL_VERIFYHOST, 2L);
+  SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+  if (cfg->ca_file != NULL) {
+    SET(CURLOPT_CAINFO, cfg->ca_file);
+    SET(CURLOPT_CAPATH, NULL);
+  }
+  /* Proxies named in the environment would let whoever runs su or sudo
+   * route our traffic; a station that needs a proxy is a FIXME: add a
+   * proxy key to the configuration when one asks. */
+  SET(CURLOPT_PROXY, "");
+  SET(CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+  SET(CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout);
+  SET(CURLOPT_TIMEOUT, cfg->timeout);
+  SET(CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+  SET(CURLOPT_OPENSOCKETFUNCTION, open_socket);
+  SET(CURLOPT_WRITEFUNCTION, collect);
+  SET(CURLOPT_WRITEDATA, h);
+  SET(CURLOPT_ERRORBUFFER, h->detail);
+#undef SET
+  return rc == CURLE_OK ? 0 : -1;
+}
+
+int rg_http_open(struct rg_http *h, const struct rg_config *cfg) {
+  memset(h, 0, sizeof(*h));
+  h->cfg = cfg;
+  pthread_once(&global_once, global_init);
+  if (global_status != CURLE_OK)
+    return -1;
+  h->body = malloc(RG_BODY_CAP + 1);
+  h->curl = curl_easy_init();
+  if (h->body == NULL || h->curl == NULL || set_common(h) != 0) {
+    rg_http_close(h);
+    return -1;
+  }
+  h->body[0] = '\0';
+  return 0;
+}
+
+static long now_ms(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void reset_body(struct rg_http *h) {
+  explicit_bzero(h->body, h->body_len);
+  h->body_len = 0;
+  h->body[0] = '\0';
+  h->oversized = 0;
+  h->detail[0] = '\0';
+}
+
+static void perform(struct rg_http *h, struct rg_http_answer *answer) {
+  CURLcode rc = curl_easy_perform(h->curl);
+  long status = 0;
+
+  curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+  answer->curl_code = (int)rc;
+  answer->status = status;
+  answer->body = h->body;
+  answer->body_len = h->body_len;
+  answer->oversized = h->oversized != 0;
+}
+
+static char *token_body(const struct rg_config *cfg, const char *user,
+                        const char *password) {
+  const struct rg_form_field fields[] = {
+      {"grant_type", "password"},
+      {"username", user},
+      {"password", password},
+      {"scope", cfg->scope},
+  };
+
+  return rg_form_encode(fields, sizeof(fields) / sizeof(fields[0]));
+}
+
+int rg_http_token(struct rg_http *h, const char *user, const char *password,
+                  struct rg_http_answer *answer, long *elapsed_ms) {
+  struct curl_slist *headers = NULL;
+  struct curl_slist *more;
+  char url[1100];
+  char *form = token_body(h->cfg, user, password);
+  long start = now_ms();
+  int rc = -1;
+
+  reset_body(h);
+  snprintf(url, sizeof(url), "%s%s", h->cfg->api_url, TOKEN_PATH);
+  headers = curl_slist_append(
+      NULL, "Content-Type: application/x-www-form-urlencoded");
+  more = headers != NULL
+             ? curl_slist_append(headers, "Accept: application/json")
+             : NULL;
+  if (form != NULL && more != NULL &&
+      curl_easy_setopt(h->curl, CURLOPT_URL, url) == CURLE_OK &&
+      curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers) == CURLE_OK &&
+      curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(form)) ==
+          CURLE_OK &&
+      curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, form) == CURLE_OK) {
+    perform(h, answer);
+    rc = 0;
+  }
+  /* Nothing of ours may stay referenced by the handle once freed. */
+  curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, NULL);
+  curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+  curl_slist_free_all(headers);
+  rg_secret_free(form);
+  *elapsed_ms = now_ms() - start;
+  return rc;
+}
+
+/* Frees a header list after wiping each header: one holds the token. */
+static void free_headers(struct curl_slist *headers) {
+  for (struct curl_slist *h = headers; h != NULL; h = h->next)
+    explicit_bzero(h->data, strlen(h->data));
+  curl_slist_free_all(headers);
+}
+
+int rg_http_rights(struct rg_http *h, const char *access_token,
+                   struct rg_http_answer *answer) {
+  static const char prefix[] = "Authorization: Bearer ";
+  size_t size = sizeof(prefix) + strlen(access_token);
+  char *auth = malloc(size);
+  struct curl_slist *headers = NULL;
+  char url[1100];
+  int rc = -1;
+
+  reset_body(h);
+  snprintf(url, sizeof(url), "%s%s", h->cfg->api_url, RIGHTS_PATH);
+  if (auth != NULL) {
+    snprintf(auth, size, "%s%s", prefix, access_token);
+    headers = curl_slist_append(NULL, auth);
+    rg_secret_free_n(auth, size);
+  }
+  if (headers != NULL &&
+      curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L) == CURLE_OK &&
+      curl_easy_setopt(h->curl, CURLOPT_URL, url) == CURLE_OK &&
+      curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers) == CURLE_OK) {
+    perform(h, answer);
+    rc = 0;
+  }
+  curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+  free_headers(headers);
+  return rc;
+}
+
+void rg_http_close(struct rg_http *h) {
+  if (h->curl != NULL)
+    curl_easy_cleanup(h->curl);
+  if (h->body != NULL)
+    rg_secret_free_n(h->body, RG_BODY_CAP + 1);
+  memset(h, 0, sizeof(*h));
+}

@@ -1,0 +1,47 @@
+/* HTTPS to Resgrid from inside sshd, sudo, login and display managers.
+ *
+ * One session is one libcurl easy handle, opened for a login and closed
+ * before the module returns, so no descriptor, thread or connection
+ * outlives the call.  It never sees a PAM handle.
+ */
+#ifndef RG_HTTP_H
+#define RG_HTTP_H
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "token.h"
+
+/* Answers from Resgrid are small; anything larger is not Resgrid. */
+#define RG_BODY_CAP (64 * 1024)
+
+struct rg_http {
+  void *curl; /* CURL *, kept opaque to callers */
+  const struct rg_config *cfg;
+  char *body; /* RG_BODY_CAP + 1 bytes, wiped on close */
+  size_t body_len;
+  int oversized;
+  char detail[256]; /* curl's own words on a failure */
+};
+
+/* Returns 0, or -1 when out of memory or libcurl cannot start. */
+int rg_http_open(struct rg_http *h, const struct rg_config *cfg);
+
+/* Posts the password grant for user to the token endpoint and describes
+ * the answer in *answer, whose body stays valid until the next request or
+ * rg_http_close().  The password is form-encoded into a buffer that is
+ * wiped before this returns.  *elapsed_ms is the time the exchange took.
+ * Returns -1 only when out of memory. */
+int rg_http_token(struct rg_http *h, const char *user, const char *password,
+                  struct rg_http_answer *answer, long *elapsed_ms);
+
+/* Asks for the department rights with the access token, on the handle
+ * (and so the connection) of the token request.  Returns -1 only when
+ * out of memory. */
+int rg_http_rights(struct rg_http *h, const char *access_token,
+                   struct rg_http_answer *answer);
+
+/* Wipes the body buffer and releases the handle. */
+void rg_http_close(struct rg_http *h);
+
+#endif

@@ -1,0 +1,28 @@
+/* Local account names mapped to Resgrid user names (user_map = PATH).
+ *
+ * Each line is "local_name resgrid_name"; the Resgrid name is the rest
+ * of the line and may hold spaces.  '#' starts a comment line.  The file
+ * gets the configuration file's trust checks.
+ */
+#ifndef RG_USERMAP_H
+#define RG_USERMAP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "conf.h"
+#include "log.h"
+
+/* Resgrid user names: ASCII letters, digits, space and "-._@", 1 to 256
+ * characters. */
+bool rg_resgrid_name_valid(const char *name);
+
+/* Finds local in the map at path.  On RG_CONFIG_OK, *remote is a fresh
+ * copy of the Resgrid name, or NULL when local is not mapped.  A missing
+ * or untrusted file, a malformed line or a name mapped twice is
+ * RG_CONFIG_INVALID, logged with the line. */
+enum rg_config_status rg_usermap_lookup(const char *path, uid_t owner,
+                                        const char *local, char **remote,
+                                        const struct rg_log *log);
+
+#endif

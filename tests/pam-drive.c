@@ -1,0 +1,170 @@
+/* pam-drive: runs PAM phases through real libpam for the tests.
+ *
+ *   pam-drive CONFDIR SERVICE USER [PHASE...]
+ *
+ * PHASE is auth, account, setcred or chauthtok (default: auth).  The
+ * service file comes from CONFDIR (pam_start_confdir), never /etc/pam.d.
+ * Each hidden prompt is answered with the next line of standard input, so
+ * no password is ever on a command line.  Standard output gets one line
+ * per event:
+ *
+ *   prompt-on|prompt-off|info|error TEXT   what the conversation saw
+ *   log PRIORITY TEXT                      a line sent to syslog
+ *   result PHASE CODE NAME                 a phase's PAM code
+ *   fds-leaked N / sigpipe-changed yes|no  host hygiene after all phases
+ *
+ * syslog is captured by defining __syslog_chk here, which libpam calls:
+ * it is libc's interface, not ours, and nothing reaches the host's log.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <pwd.h>
+#include <security/pam_appl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+void __syslog_chk(int priority, int flag, const char *fmt, ...);
+void __syslog_chk(int priority, int flag, const char *fmt, ...) {
+  va_list ap;
+
+  (void)flag;
+  printf("log %d ", LOG_PRI(priority));
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  putchar('\n');
+  fflush(stdout);
+}
+
+static char *next_line(void) {
+  char *line = NULL;
+  size_t size = 0;
+  ssize_t n = getline(&line, &size, stdin);
+
+  if (n < 0) {
+    free(line);
+    return NULL;
+  }
+  if (n > 0 && line[n - 1] == '\n')
+    line[n - 1] = '\0';
+  return line;
+}
+
+static int converse(int n, const struct pam_message **msg,
+                    struct pam_response **resp, void *arg) {
+  struct pam_response *r = calloc((size_t)n, sizeof(*r));
+
+  (void)arg;
+  if (r == NULL)
+    return PAM_BUF_ERR;
+  for (int i = 0; i < n; i++) {
+    switch (msg[i]->msg_style) {
+    case PAM_PROMPT_ECHO_OFF:
+      printf("prompt-off %s\n", msg[i]->msg);
+      r[i].resp = next_line();
+      break;
+    case PAM_PROMPT_ECHO_ON:
+      printf("prompt-on %s\n", msg[i]->msg);
+      r[i].resp = next_line();
+      break;
+    case PAM_ERROR_MSG:
+      printf("error %s\n", msg[i]->msg);
+      break;
+    default:
+      printf("info %s\n", msg[i]->msg);
+      break;
+    }
+  }
+  fflush(stdout);
+  *resp = r;
+  return PAM_SUCCESS;
+}
+
+/* Counts open descriptors; with show, prints what those at or above
+ * first point to, so that a leak names itself. */
+static int count_fds(int first, int show) {
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *e;
+  int n = 0;
+
+  if (d == NULL)
+    return -1;
+  while ((e = readdir(d)) != NULL) {
+    char path[300], target[300];
+    ssize_t len;
+
+    if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+      continue;
+    n++;
+    if (!show || atoi(e->d_name) < first)
+      continue;
+    snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+    len = readlink(path, target, sizeof(target) - 1);
+    target[len > 0 ? len : 0] = '\0';
+    printf("fd-open %s %s\n", e->d_name, target);
+  }
+  closedir(d);
+  return n;
+}
+
+static int run_phase(pam_handle_t *pamh, const char *phase) {
+  if (strcmp(phase, "auth") == 0)
+    return pam_authenticate(pamh, 0);
+  if (strcmp(phase, "account") == 0)
+    return pam_acct_mgmt(pamh, 0);
+  if (strcmp(phase, "setcred") == 0)
+    return pam_setcred(pamh, PAM_ESTABLISH_CRED);
+  if (strcmp(phase, "chauthtok") == 0)
+    return pam_chauthtok(pamh, 0);
+  fprintf(stderr, "pam-drive: unknown phase %s\n", phase);
+  exit(2);
+}
+
+int main(int argc, char **argv) {
+  const struct pam_conv conv = {converse, NULL};
+  static const char *const default_phase[] = {"auth"};
+  const char *const *phases = default_phase;
+  struct sigaction before, after;
+  pam_handle_t *pamh = NULL;
+  int nphases = 1;
+  int fds;
+  int rc;
+
+  if (argc < 4) {
+    fprintf(stderr, "usage: pam-drive CONFDIR SERVICE USER [PHASE...]\n");
+    return 2;
+  }
+  if (argc > 4) {
+    phases = (const char *const *)argv + 4;
+    nphases = argc - 4;
+  }
+  sigaction(SIGPIPE, NULL, &before);
+  /* The name service may keep its files open once asked: ask it first,
+   * so that only what the module leaves open counts. */
+  (void)getpwnam(argv[3]);
+  fds = count_fds(0, 0);
+  rc = pam_start_confdir(argv[2], argv[3], &conv, argv[1], &pamh);
+  if (rc != PAM_SUCCESS) {
+    fprintf(stderr, "pam-drive: pam_start_confdir: %d\n", rc);
+    return 2;
+  }
+  for (int i = 0; i < nphases; i++) {
+    rc = run_phase(pamh, phases[i]);
+    printf("result %s %d %s\n", phases[i], rc, pam_strerror(pamh, rc));
+    fflush(stdout);
+  }
+  pam_end(pamh, rc);
+  sigaction(SIGPIPE, NULL, &after);
+  printf("fds-leaked %d\n", count_fds(fds, 0) - fds);
+  if (count_fds(fds, 0) != fds)
+    count_fds(3, 1);
+  printf("sigpipe-changed %s\n",
+         before.sa_handler != after.sa_handler ? "yes" : "no");
+  return 0;
+}
