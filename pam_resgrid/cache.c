@@ -2,6 +2,7 @@
 
 #include "cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <fcntl.h>
@@ -126,30 +127,77 @@ void rg_cache_unlock(int lock) {
     close(lock); /* closing the descriptor releases the flock */
 }
 
-enum rg_file_status rg_cache_load(const struct rg_cache *c, const char *user,
-                                  struct rg_record *record,
-                                  struct rg_why *why) {
+/* Loads the record in file name, which must belong to user when user is
+ * given, and otherwise to the user whose stem the name carries. */
+static enum rg_file_status load_named(const struct rg_cache *c,
+                                      const char *name, const char *user,
+                                      struct rg_record *record,
+                                      struct rg_why *why) {
   const struct rg_trust_rule rule = {c->owner, 077, RG_RECORD_MAX_SIZE};
-  char name[RG_CACHE_STEM_LEN + 16];
+  char expected[RG_CACHE_STEM_LEN + 16];
   enum rg_file_status st;
   char *text = NULL;
   size_t len = 0;
 
   memset(record, 0, sizeof(*record));
-  if (!file_name(user, ".json", name, sizeof(name), why))
-    return RG_FILE_MISSING;
   st = rg_file_read_trusted(c->dirfd, name, &rule, &text, &len, why);
   if (st != RG_FILE_OK)
     return st;
   if (!rg_record_decode(text, len, record, why)) {
     st = RG_FILE_UNTRUSTED;
-  } else if (strcmp(record->user, user) != 0) {
+  } else if ((user != NULL && strcmp(record->user, user) != 0) ||
+             !file_name(record->user, ".json", expected, sizeof(expected),
+                        why) ||
+             strcmp(expected, name) != 0) {
     snprintf(why->text, sizeof(why->text), "belongs to another user");
     rg_record_free(record);
     st = RG_FILE_UNTRUSTED;
   }
   rg_secret_free_n(text, len);
   return st;
+}
+
+enum rg_file_status rg_cache_load(const struct rg_cache *c, const char *user,
+                                  struct rg_record *record,
+                                  struct rg_why *why) {
+  char name[RG_CACHE_STEM_LEN + 16];
+
+  memset(record, 0, sizeof(*record));
+  if (!file_name(user, ".json", name, sizeof(name), why))
+    return RG_FILE_MISSING;
+  return load_named(c, name, user, record, why);
+}
+
+static bool is_record_name(const char *name) {
+  return strlen(name) == RG_CACHE_STEM_LEN + 5 &&
+         strspn(name, "0123456789abcdef") == RG_CACHE_STEM_LEN &&
+         strcmp(name + RG_CACHE_STEM_LEN, ".json") == 0;
+}
+
+bool rg_cache_each(const struct rg_cache *c, rg_cache_visit *visit, void *arg) {
+  int fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+  struct dirent *e;
+
+  if (dir == NULL) {
+    if (fd >= 0)
+      close(fd);
+    return false;
+  }
+  while ((e = readdir(dir)) != NULL) {
+    struct rg_record record;
+    struct rg_why why = {""};
+    enum rg_file_status st;
+
+    if (!is_record_name(e->d_name))
+      continue;
+    st = load_named(c, e->d_name, NULL, &record, &why);
+    visit(arg, e->d_name, st, st == RG_FILE_OK ? &record : NULL, &why);
+    if (st == RG_FILE_OK)
+      rg_record_free(&record);
+  }
+  closedir(dir);
+  return true;
 }
 
 static bool write_all(int fd, const char *data, size_t len) {

@@ -60,6 +60,18 @@ enum rg_file_status rg_cache_store(const struct rg_cache *cache,
                                    const struct rg_record *record,
                                    struct rg_why *why);
 
+/* Calls visit for every record file in the folder, in no particular
+ * order, with what loading it gave: RG_FILE_OK and the record, or
+ * another status and why.  A record is loaded with rg_cache_load()'s
+ * checks, and its file name must be its user's stem.  The record is
+ * freed after visit returns.  Returns false if the folder cannot be read. */
+typedef void rg_cache_visit(void *arg, const char *file,
+                            enum rg_file_status status,
+                            const struct rg_record *record,
+                            const struct rg_why *why);
+bool rg_cache_each(const struct rg_cache *cache, rg_cache_visit *visit,
+                   void *arg);
+
 /* Deletes user's record and lock file; missing ones are fine. */
 enum rg_file_status rg_cache_remove(const struct rg_cache *cache,
                                     const char *user, struct rg_why *why);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -223,6 +224,70 @@ int rg_http_rights(struct rg_http *h, const char *access_token,
   curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
   free_headers(headers);
   return rc;
+}
+
+static size_t date_header(char *data, size_t size, size_t nmemb, void *arg) {
+  struct rg_probe *probe = arg;
+  size_t n = size * nmemb;
+  char line[128];
+
+  if (n > 5 && n < sizeof(line) && strncasecmp(data, "Date:", 5) == 0) {
+    memcpy(line, data + 5, n - 5);
+    line[n - 5] = '\0';
+    probe->server_date = (long long)curl_getdate(line, NULL);
+    if (probe->server_date < 0)
+      probe->server_date = 0;
+  }
+  return n;
+}
+
+/* Copies "Field:value" from the leaf certificate's description. */
+static void cert_field(const struct curl_slist *info, const char *field,
+                       char *out, size_t size) {
+  size_t len = strlen(field);
+
+  for (; info != NULL; info = info->next) {
+    if (strncmp(info->data, field, len) == 0 && info->data[len] == ':') {
+      snprintf(out, size, "%s", info->data + len + 1);
+      return;
+    }
+  }
+}
+
+static void read_probe(CURL *c, struct rg_probe *p) {
+  struct curl_certinfo *certs = NULL;
+
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &p->status);
+  curl_easy_getinfo(c, CURLINFO_CONNECT_TIME, &p->connect_s);
+  curl_easy_getinfo(c, CURLINFO_APPCONNECT_TIME, &p->tls_s);
+  curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &p->total_s);
+  if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &certs) != CURLE_OK ||
+      certs == NULL || certs->num_of_certs < 1)
+    return;
+  p->certs = certs->num_of_certs;
+  cert_field(certs->certinfo[0], "Subject", p->subject, sizeof(p->subject));
+  cert_field(certs->certinfo[0], "Issuer", p->issuer, sizeof(p->issuer));
+  cert_field(certs->certinfo[0], "Expire date", p->expires, sizeof(p->expires));
+}
+
+int rg_http_probe(struct rg_http *h, const char *path, struct rg_probe *probe) {
+  CURL *c = h->curl;
+  char url[1100];
+
+  memset(probe, 0, sizeof(*probe));
+  reset_body(h);
+  snprintf(url, sizeof(url), "%s%s", h->cfg->api_url, path);
+  if (curl_easy_setopt(c, CURLOPT_HTTPGET, 1L) != CURLE_OK ||
+      curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
+      curl_easy_setopt(c, CURLOPT_CERTINFO, 1L) != CURLE_OK ||
+      curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, date_header) != CURLE_OK ||
+      curl_easy_setopt(c, CURLOPT_HEADERDATA, probe) != CURLE_OK)
+    return -1;
+  probe->curl_code = (int)curl_easy_perform(c);
+  read_probe(c, probe);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, NULL);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, NULL);
+  return 0;
 }
 
 void rg_http_close(struct rg_http *h) {

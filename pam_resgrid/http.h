@@ -41,6 +41,25 @@ int rg_http_token(struct rg_http *h, const char *user, const char *password,
 int rg_http_rights(struct rg_http *h, const char *access_token,
                    struct rg_http_answer *answer);
 
+/* What `resgridctl check` learns from one request to the server. */
+struct rg_probe {
+  int curl_code;         /* 0, or the CURLcode that ended it */
+  long status;           /* HTTP status, 0 if none */
+  double connect_s;      /* seconds from start to TCP connected */
+  double tls_s;          /* ... to the TLS handshake done */
+  double total_s;        /* ... to the whole answer */
+  long long server_date; /* the Date header, 0 if none */
+  int certs;             /* certificates in the chain the server sent */
+  char subject[256];     /* of the server's own certificate */
+  char issuer[256];
+  char expires[64];
+};
+
+/* GETs path (for example "/.well-known/openid-configuration") with the
+ * module's TLS settings and reports on the connection.  Returns -1 only
+ * when out of memory. */
+int rg_http_probe(struct rg_http *h, const char *path, struct rg_probe *probe);
+
 /* Wipes the body buffer and releases the handle. */
 void rg_http_close(struct rg_http *h);
 

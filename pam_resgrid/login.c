@@ -246,6 +246,13 @@ static void fetch_rights(struct attempt *a, struct rg_http *http) {
     rg_log(a->log, LOG_WARNING, "rights unavailable: %s", why.text);
 }
 
+/* The rules need the rights, and so does the cache: a service with rules
+ * may be used offline after a login through one without. */
+static bool needs_rights(const struct attempt *a) {
+  return a->login->want_rights || rg_rules_configured(a->cfg) ||
+         a->cfg->offline;
+}
+
 static enum rg_result exchange(struct attempt *a) {
   struct rg_login *l = a->login;
   struct rg_http_answer answer;
@@ -260,7 +267,7 @@ static enum rg_result exchange(struct attempt *a) {
     rc = -1;
   if (rc == 0 && answer.curl_code != 0 && http.detail[0] != '\0')
     rg_debug(a->log, "libcurl: %s", http.detail);
-  if (rc == 0 && l->token.outcome == RG_ACCEPTED && l->want_rights)
+  if (rc == 0 && l->token.outcome == RG_ACCEPTED && needs_rights(a))
     fetch_rights(a, &http);
   rg_http_close(&http);
   if (rc != 0)
@@ -323,6 +330,7 @@ static int priority_of(enum rg_result result) {
 void rg_login_run(const struct rg_config *cfg, const struct rg_log *log,
                   struct rg_login *login) {
   struct attempt a = {cfg, log, login, {-1, 0}, false};
+  bool mapped = strcmp(login->local_user, login->remote_user) != 0;
   struct rg_safe user, remote;
 
   memset(&login->token, 0, sizeof(login->token));
@@ -335,11 +343,8 @@ void rg_login_run(const struct rg_config *cfg, const struct rg_log *log,
   if (a.have_cache)
     rg_cache_close(&a.cache);
   rg_log(log, priority_of(login->result), "user %s%s%s: %s (%s) in %ld ms",
-         rg_sanitize(&user, login->local_user),
-         login->remote_user != login->local_user ? " as " : "",
-         login->remote_user != login->local_user
-             ? rg_sanitize(&remote, login->remote_user)
-             : "",
+         rg_sanitize(&user, login->local_user), mapped ? " as " : "",
+         mapped ? rg_sanitize(&remote, login->remote_user) : "",
          rg_result_name(login->result), login->detail, login->elapsed_ms);
 }
 

@@ -80,11 +80,6 @@ static int target_user(struct module *m, const char **user) {
   }
   if (pw->pw_uid == 0 || pw->pw_uid < m->cfg.minimum_uid)
     return PAM_IGNORE;
-  if (m->cfg.user_map == NULL && !rg_resgrid_name_valid(*user)) {
-    rg_log(&m->log, LOG_NOTICE, "user %s: not a Resgrid user name",
-           rg_sanitize(&safe, *user));
-    return PAM_USER_UNKNOWN;
-  }
   return PAM_SUCCESS;
 }
 
@@ -145,28 +140,23 @@ static void tell_outcome(const struct module *m, const struct rg_login *l) {
   }
 }
 
-/* The Resgrid name of a local user: from the user map when there is
- * one, else the same name.  *remote is NULL when not mapped. */
+/* The Resgrid name of a local user, from the user map if any. */
 static int resgrid_user(struct module *m, const char *user, char **remote) {
   struct rg_safe safe;
 
-  *remote = NULL;
-  if (m->cfg.user_map == NULL)
+  switch (rg_usermap_resolve(&m->cfg, 0, user, remote, &m->log)) {
+  case RG_NAME_OK:
     return PAM_SUCCESS;
-  switch (rg_usermap_lookup(m->cfg.user_map, 0, user, remote, &m->log)) {
-  case RG_CONFIG_OK:
-    break;
-  case RG_CONFIG_NOMEM:
-    return PAM_BUF_ERR;
-  case RG_CONFIG_INVALID:
-    return PAM_SERVICE_ERR;
-  }
-  if (*remote == NULL && !rg_resgrid_name_valid(user)) {
+  case RG_NAME_NOT_RESGRID:
     rg_log(&m->log, LOG_NOTICE, "user %s: not a Resgrid user name",
            rg_sanitize(&safe, user));
     return PAM_USER_UNKNOWN;
+  case RG_NAME_BAD_MAP:
+    return PAM_SERVICE_ERR;
+  case RG_NAME_NOMEM:
+    break;
   }
-  return PAM_SUCCESS;
+  return PAM_BUF_ERR;
 }
 
 static void forget_learned(pam_handle_t *pamh, void *data, int status) {
@@ -200,11 +190,10 @@ static int run_login(struct module *m, const char *user, const char *remote,
   int rc;
 
   login.local_user = user;
-  login.remote_user = remote != NULL ? remote : user;
+  login.remote_user = remote;
   login.password = password;
   login.now = time(NULL);
   login.save = true;
-  login.want_rights = rg_rules_configured(&m->cfg) || m->cfg.offline;
   rg_login_run(&m->cfg, &m->log, &login);
   tell_outcome(m, &login);
   rc = pam_code(login.result);

@@ -106,3 +106,25 @@ enum rg_config_status rg_usermap_lookup(const char *path, uid_t owner,
   free(text);
   return st;
 }
+
+enum rg_name_status rg_usermap_resolve(const struct rg_config *cfg, uid_t owner,
+                                       const char *local, char **remote,
+                                       const struct rg_log *log) {
+  *remote = NULL;
+  if (cfg->user_map != NULL) {
+    switch (rg_usermap_lookup(cfg->user_map, owner, local, remote, log)) {
+    case RG_CONFIG_OK:
+      break;
+    case RG_CONFIG_NOMEM:
+      return RG_NAME_NOMEM;
+    case RG_CONFIG_INVALID:
+      return RG_NAME_BAD_MAP;
+    }
+  }
+  if (*remote != NULL)
+    return RG_NAME_OK;
+  if (!rg_resgrid_name_valid(local))
+    return RG_NAME_NOT_RESGRID;
+  *remote = strdup(local);
+  return *remote != NULL ? RG_NAME_OK : RG_NAME_NOMEM;
+}

@@ -25,4 +25,18 @@ enum rg_config_status rg_usermap_lookup(const char *path, uid_t owner,
                                         const char *local, char **remote,
                                         const struct rg_log *log);
 
+enum rg_name_status {
+  RG_NAME_OK,
+  RG_NAME_NOT_RESGRID, /* unmapped, and not a valid Resgrid name */
+  RG_NAME_BAD_MAP,     /* logged */
+  RG_NAME_NOMEM,
+};
+
+/* The Resgrid name under which local logs in: its entry in cfg->user_map
+ * when there is a map, else local itself.  On RG_NAME_OK, *remote is a
+ * fresh string to free. */
+enum rg_name_status rg_usermap_resolve(const struct rg_config *cfg, uid_t owner,
+                                       const char *local, char **remote,
+                                       const struct rg_log *log);
+
 #endif
