@@ -350,12 +350,15 @@ static enum rg_config_status parse_line(struct rg_config *cfg,
   return set_key(cfg, at, key, trim(eq + 1));
 }
 
+/* Goes on past a bad line, so that the log names every problem at once;
+ * only running out of memory stops it. */
 static enum rg_config_status parse_file(struct rg_config *cfg,
                                         const struct origin *at0, char *text) {
+  enum rg_config_status worst = RG_CONFIG_OK;
   struct origin at = *at0;
   char *next = text;
 
-  while (next != NULL) {
+  while (next != NULL && worst != RG_CONFIG_NOMEM) {
     char *line = next;
     enum rg_config_status st;
 
@@ -365,9 +368,9 @@ static enum rg_config_status parse_file(struct rg_config *cfg,
     at.line++;
     st = parse_line(cfg, &at, line);
     if (st != RG_CONFIG_OK)
-      return st;
+      worst = st;
   }
-  return RG_CONFIG_OK;
+  return worst;
 }
 
 static enum rg_config_status load_file(struct rg_config *cfg, const char *path,
@@ -481,8 +484,12 @@ enum rg_config_status rg_config_load(struct rg_config *cfg, int argc,
   }
   st = load_file(cfg, path != NULL ? path : source->default_path, path != NULL,
                  source->owner, log);
-  for (int i = 0; st == RG_CONFIG_OK && i < argc; i++)
-    st = parse_argument(cfg, log, argv[i]);
+  for (int i = 0; st != RG_CONFIG_NOMEM && i < argc; i++) {
+    enum rg_config_status arg_st = parse_argument(cfg, log, argv[i]);
+
+    if (arg_st != RG_CONFIG_OK)
+      st = arg_st;
+  }
   if (st == RG_CONFIG_OK && cfg->connect_timeout > cfg->timeout)
     cfg->connect_timeout = cfg->timeout;
   return st;

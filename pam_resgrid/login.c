@@ -25,7 +25,7 @@ static void open_cache(struct attempt *a) {
   struct rg_why why = {""};
   enum rg_file_status st;
 
-  if (!a->cfg->offline)
+  if (!a->cfg->offline || !a->login->save)
     return;
   st = rg_cache_open(&a->cache, a->cfg->cache_dir, true, &why);
   a->have_cache = st == RG_FILE_OK;
@@ -142,8 +142,7 @@ static void revoke_if_cached(struct attempt *a) {
   if (lock < 0)
     return;
   if (rg_verifier_matches(r.verifier, a->login->password)) {
-    rg_secret_free(r.verifier);
-    r.verifier = NULL;
+    rg_record_revoke(&r);
     store(a, &r);
     rg_log(a->log, LOG_NOTICE, "offline login of %s revoked: refused online",
            rg_sanitize(&user, r.user));
@@ -295,7 +294,7 @@ static enum rg_result decide(struct attempt *a) {
     return try_offline(a);
   }
   result = exchange(a);
-  if (!a->have_cache || !a->login->save)
+  if (!a->have_cache)
     return result;
   if (result == RG_RESULT_ONLINE) {
     rg_cache_clear_outage(&a->cache);

@@ -118,6 +118,11 @@ bool rg_record_decode(const char *text, size_t len, struct rg_record *r,
   return ok;
 }
 
+void rg_record_revoke(struct rg_record *r) {
+  rg_secret_free(r->verifier);
+  r->verifier = NULL;
+}
+
 void rg_record_free(struct rg_record *r) {
   free(r->user);
   free(r->sub);

@@ -39,6 +39,10 @@ char *rg_record_encode(const struct rg_record *record);
 bool rg_record_decode(const char *text, size_t len, struct rg_record *record,
                       struct rg_why *why);
 
+/* Wipes and drops the verifier: no offline login until the next online
+ * one writes a new record. */
+void rg_record_revoke(struct rg_record *record);
+
 void rg_record_free(struct rg_record *record);
 
 #endif
