@@ -19,6 +19,7 @@ struct attempt {
   struct rg_login *login;
   struct rg_cache cache;
   bool have_cache;
+  char *verifier; /* made while the server was thinking, if it was */
 };
 
 static void open_cache(struct attempt *a) {
@@ -74,7 +75,7 @@ static bool copy(char **to, const char *from) {
 /* Fills a record from this online success, with a fresh verifier.  A
  * password libxcrypt cannot hash gets a record without one: the old
  * verifier, of an older password, must not outlive this login. */
-static bool fresh_record(const struct attempt *a, struct rg_record *r) {
+static bool fresh_record(struct attempt *a, struct rg_record *r) {
   const struct rg_login *l = a->login;
   const struct rg_claims *c = &l->token.claims;
 
@@ -82,7 +83,10 @@ static bool fresh_record(const struct attempt *a, struct rg_record *r) {
   r->id_exp = c->exp;
   r->online_at = (long long)l->now;
   r->token_expires = r->online_at + l->token.expires_in;
-  r->verifier = rg_verifier_make(l->password, a->cfg->verifier_cost);
+  r->verifier = a->verifier != NULL
+                    ? a->verifier
+                    : rg_verifier_make(l->password, a->cfg->verifier_cost);
+  a->verifier = NULL;
   if (r->verifier == NULL)
     rg_log(a->log, LOG_WARNING,
            "no verifier for this password: no offline login until the next "
@@ -252,16 +256,26 @@ static bool needs_rights(const struct attempt *a) {
          a->cfg->offline;
 }
 
+/* The slow hash an accepted login will need, made while the network
+ * keeps us waiting anyway; wasted only when the answer is a refusal. */
+static void make_verifier(void *arg) {
+  struct attempt *a = arg;
+
+  a->verifier = rg_verifier_make(a->login->password, a->cfg->verifier_cost);
+  rg_debug(a->log, "verifier made while waiting for Resgrid");
+}
+
 static enum rg_result exchange(struct attempt *a) {
   struct rg_login *l = a->login;
+  struct rg_http_idle idle = {make_verifier, a, 0};
   struct rg_http_answer answer;
   struct rg_http http;
   int rc;
 
   if (rg_http_open(&http, a->cfg) != 0)
     return RG_RESULT_NOMEM;
-  rc = rg_http_token(&http, l->remote_user, l->password, &answer,
-                     &l->elapsed_ms);
+  rc = rg_http_token(&http, l->remote_user, l->password,
+                     a->have_cache ? &idle : NULL, &answer, &l->elapsed_ms);
   if (rc == 0 && !rg_token_classify(&answer, l->remote_user, &l->token))
     rc = -1;
   if (rc == 0 && answer.curl_code != 0 && http.detail[0] != '\0')
@@ -328,7 +342,7 @@ static int priority_of(enum rg_result result) {
 
 void rg_login_run(const struct rg_config *cfg, const struct rg_log *log,
                   struct rg_login *login) {
-  struct attempt a = {cfg, log, login, {-1, 0}, false};
+  struct attempt a = {cfg, log, login, {-1, 0}, false, NULL};
   bool mapped = strcmp(login->local_user, login->remote_user) != 0;
   struct rg_safe user, remote;
 
@@ -339,6 +353,7 @@ void rg_login_run(const struct rg_config *cfg, const struct rg_log *log,
   login->detail[0] = '\0';
   open_cache(&a);
   login->result = decide(&a);
+  rg_secret_free(a.verifier);
   if (a.have_cache)
     rg_cache_close(&a.cache);
   rg_log(log, priority_of(login->result), "user %s%s%s: %s (%s) in %ld ms",

@@ -93,6 +93,18 @@ class Offline(unittest.TestCase):
                                record["online_at"] + 86398, delta=2)
         self.assertEqual(record["failures"], 0)
 
+    def test_verifier_is_made_while_resgrid_thinks(self):
+        self.server.configure(delay_ms=300)
+        self.online_service(debug=True)
+        result = self.login()
+        self.assertEqual(result.code, PAM_SUCCESS)
+        self.assertIn("verifier made while waiting for Resgrid",
+                      result.log_text())
+        self.assertTrue(world.record("responder")["verifier"]
+                        .startswith("$y$"))
+        self.outage("http503")
+        self.assertEqual(self.login().code, PAM_SUCCESS)
+
     def test_no_secret_ever_reaches_the_cache_folder(self):
         self.sign_in_online()
         self.outage("http500")
