@@ -28,7 +28,11 @@ static CURLcode global_status = CURLE_FAILED_INIT;
  * libcurl's OpenSSL backend opens the file named by SSLKEYLOGFILE at
  * this moment and appends TLS secrets to it.  Inside sudo that variable
  * belongs to the invoking user: root would write to any path they chose.
- * So it is hidden while libcurl starts. */
+ * So it is hidden while libcurl starts.
+ *
+ * libcurl is given a free() that wipes: it copies the request body, and
+ * so the password, into buffers of its own.  If the host started libcurl
+ * first, its choice stands and those copies are not wiped. */
 static void global_init(void) {
   const char *keylog = getenv("SSLKEYLOGFILE");
   char *saved = keylog != NULL ? strdup(keylog) : NULL;
@@ -37,7 +41,9 @@ static void global_init(void) {
     return; /* out of memory: leave global_status failed */
   if (saved != NULL)
     unsetenv("SSLKEYLOGFILE");
-  global_status = curl_global_init(CURL_GLOBAL_DEFAULT);
+  global_status =
+      curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, rg_wiping_free,
+                           rg_wiping_realloc, strdup, calloc);
   if (saved != NULL) {
     setenv("SSLKEYLOGFILE", saved, 1);
     free(saved);

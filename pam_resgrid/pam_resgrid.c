@@ -17,6 +17,7 @@
 #include "login.h"
 #include "offline.h"
 #include "rights.h"
+#include "secret.h"
 #include "token.h"
 #include "usermap.h"
 
@@ -44,6 +45,7 @@ static int module_start(struct module *m, pam_handle_t *pamh, int flags,
                         int argc, const char **argv) {
   const struct rg_config_source source = {RG_DEFAULT_CONFIG, 0};
 
+  rg_secret_init();
   m->pamh = pamh;
   m->flags = flags;
   m->log = (struct rg_log){syslog_sink, pamh, false};

@@ -18,4 +18,15 @@ void rg_secret_free_n(void *buf, size_t len);
  * lengths, never on where they first differ.  Returns nonzero if equal. */
 int rg_secret_equal(const char *a, const char *b);
 
+/* free() and realloc() that wipe what they release.  libcurl copies the
+ * request body (the password) into buffers of its own, and jansson keeps
+ * the strings it parses (the tokens): both are handed these, so that
+ * their copies are wiped too.  Safe wherever plain malloc'd memory is. */
+void rg_wiping_free(void *ptr);
+void *rg_wiping_realloc(void *ptr, size_t size);
+
+/* Makes jansson release through rg_wiping_free(), once per process, if
+ * the host has not given jansson allocators of its own. */
+void rg_secret_init(void);
+
 #endif

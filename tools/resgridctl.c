@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "secret.h"
 
 static void usage(FILE *to) {
   fprintf(to, "usage: resgridctl [--config PATH] [--cache-dir PATH] "
@@ -186,6 +187,7 @@ int main(int argc, char **argv) {
   bool verbose = false;
   int rc;
 
+  rg_secret_init();
   ctl.log = (struct rg_log){stderr_sink, &verbose, false};
   rc = parse_options(argc, argv, &ctl, &s, &verbose);
   if (rc == CTL_OK)
