@@ -1,7 +1,9 @@
 /* pam-drive: runs PAM phases through real libpam for the tests.
  *
- *   pam-drive CONFDIR SERVICE USER [PHASE...]
+ *   pam-drive [--repeat N] CONFDIR SERVICE USER [PHASE...]
  *
+ * With --repeat, the whole transaction (pam_start, the phases, pam_end,
+ * which loads and unloads the module) runs N times in this process.
  * PHASE is auth, account, setcred or chauthtok (default: auth).  The
  * service file comes from CONFDIR (pam_start_confdir), never /etc/pam.d.
  * Each hidden prompt is answered with the next line of standard input, so
@@ -126,18 +128,44 @@ static int run_phase(pam_handle_t *pamh, const char *phase) {
   exit(2);
 }
 
-int main(int argc, char **argv) {
+/* One transaction: pam_start, the phases, pam_end.  Returns 0, or 2
+ * when PAM cannot start. */
+static int transaction(const char *confdir, const char *service,
+                       const char *user, const char *const *phases,
+                       int nphases) {
   const struct pam_conv conv = {converse, NULL};
+  pam_handle_t *pamh = NULL;
+  int rc = pam_start_confdir(service, user, &conv, confdir, &pamh);
+
+  if (rc != PAM_SUCCESS) {
+    fprintf(stderr, "pam-drive: pam_start_confdir: %d\n", rc);
+    return 2;
+  }
+  for (int i = 0; i < nphases; i++) {
+    rc = run_phase(pamh, phases[i]);
+    printf("result %s %d %s\n", phases[i], rc, pam_strerror(pamh, rc));
+    fflush(stdout);
+  }
+  pam_end(pamh, rc);
+  return 0;
+}
+
+int main(int argc, char **argv) {
   static const char *const default_phase[] = {"auth"};
   const char *const *phases = default_phase;
   struct sigaction before, after;
-  pam_handle_t *pamh = NULL;
   int nphases = 1;
+  int repeat = 1;
   int fds;
-  int rc;
 
-  if (argc < 4) {
-    fprintf(stderr, "usage: pam-drive CONFDIR SERVICE USER [PHASE...]\n");
+  if (argc > 2 && strcmp(argv[1], "--repeat") == 0) {
+    repeat = atoi(argv[2]);
+    argc -= 2;
+    argv += 2;
+  }
+  if (argc < 4 || repeat < 1) {
+    fprintf(stderr,
+            "usage: pam-drive [--repeat N] CONFDIR SERVICE USER [PHASE...]\n");
     return 2;
   }
   if (argc > 4) {
@@ -149,17 +177,10 @@ int main(int argc, char **argv) {
    * so that only what the module leaves open counts. */
   (void)getpwnam(argv[3]);
   fds = count_fds(0, 0);
-  rc = pam_start_confdir(argv[2], argv[3], &conv, argv[1], &pamh);
-  if (rc != PAM_SUCCESS) {
-    fprintf(stderr, "pam-drive: pam_start_confdir: %d\n", rc);
-    return 2;
+  for (int i = 0; i < repeat; i++) {
+    if (transaction(argv[1], argv[2], argv[3], phases, nphases) != 0)
+      return 2;
   }
-  for (int i = 0; i < nphases; i++) {
-    rc = run_phase(pamh, phases[i]);
-    printf("result %s %d %s\n", phases[i], rc, pam_strerror(pamh, rc));
-    fflush(stdout);
-  }
-  pam_end(pamh, rc);
   sigaction(SIGPIPE, NULL, &after);
   printf("fds-leaked %d\n", count_fds(fds, 0) - fds);
   if (count_fds(fds, 0) != fds)

@@ -176,11 +176,12 @@ class World:
         return name
 
     def run(self, user, *answers, service="resgrid", phases=("auth",),
-            timeout=60):
+            timeout=60, repeat=1):
         """Runs pam-drive; answers are the lines typed at prompts."""
         start = time.monotonic()
         proc = subprocess.run(
-            [str(DRIVE), str(self.confdir), service, user, *phases],
+            [str(DRIVE), "--repeat", str(repeat), str(self.confdir),
+             service, user, *phases],
             input="".join(a + "\n" for a in answers).encode(),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=self.env, timeout=timeout)

@@ -120,6 +120,8 @@ class Access(unittest.TestCase):
         token, rights = self.server.requests()
         self.assertEqual(rights["path"],
                          "/api/v4/Security/GetCurrentUsersRights")
+        self.assertEqual(rights["client_port"], token["client_port"],
+                         "a second connection was opened")
         self.assertTrue(rights["headers"]["authorization"].startswith(
             "Bearer "))
 

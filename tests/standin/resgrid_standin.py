@@ -821,6 +821,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                   for name, vals in (form or {}).items()}
         return self.server.state.log_request({
             "endpoint": self.server.endpoint_name,
+            # The client's port tells which connection a request came on.
+            "client_port": self.client_address[1],
             "method": self.command,
             "path": self.path,
             "headers": header_dict(self.headers),
