@@ -256,6 +256,12 @@ enum rg_file_status rg_cache_store(const struct rg_cache *c,
   text = rg_record_encode(record);
   if (text == NULL)
     return RG_FILE_NOMEM;
+  /* What could not be read back must not replace what can. */
+  if (strlen(text) > RG_RECORD_MAX_SIZE) {
+    snprintf(why->text, sizeof(why->text), "record too large");
+    rg_secret_free(text);
+    return RG_FILE_ERROR;
+  }
   st = replace_file(c, name, text, why);
   rg_secret_free(text);
   return st;

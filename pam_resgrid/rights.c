@@ -28,11 +28,16 @@ static bool fail(struct rg_why *why, const char *reason) {
   return false;
 }
 
+static bool fits(const json_t *v) {
+  return json_string_length(v) <= RG_MAX_RIGHTS_STRING;
+}
+
 /* Copies a required, non-empty string. */
 static bool required(const json_t *obj, const char *key, char **out) {
-  const char *s = json_string_value(json_object_get(obj, key));
+  const json_t *v = json_object_get(obj, key);
+  const char *s = json_string_value(v);
 
-  *out = s != NULL && s[0] != '\0' ? strdup(s) : NULL;
+  *out = s != NULL && s[0] != '\0' && fits(v) ? strdup(s) : NULL;
   return *out != NULL;
 }
 
@@ -43,7 +48,7 @@ static bool optional(const json_t *obj, const char *key, char **out) {
   *out = NULL;
   if (v == NULL || json_is_null(v))
     return true;
-  if (!json_is_string(v))
+  if (!json_is_string(v) || !fits(v))
     return false;
   *out = strdup(json_string_value(v));
   return *out != NULL;

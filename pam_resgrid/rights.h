@@ -31,11 +31,16 @@ struct rg_rights {
   struct rg_group *groups;
 };
 
+/* No string in a rights answer is longer; a longer one is not Resgrid's,
+ * and would make a cache record too large to read back. */
+#define RG_MAX_RIGHTS_STRING 320
+
 /* Parses the v4 envelope ({"Data": {...}, ...}).  DepartmentId and
  * DepartmentCode must be non-empty strings, IsAdmin a boolean, Groups an
  * array of at most RG_MAX_GROUPS objects with a string GroupId and a
- * boolean IsGroupAdmin; names and e-mail may be missing or null.  Other
- * fields are ignored.  On false, why says what is wrong. */
+ * boolean IsGroupAdmin; names and e-mail may be missing or null.  No
+ * string may pass RG_MAX_RIGHTS_STRING bytes.  Other fields are ignored.
+ * On false, why says what is wrong. */
 bool rg_rights_parse_envelope(const char *body, size_t len,
                               struct rg_rights *rights, struct rg_why *why);
 

@@ -19,8 +19,9 @@ bool rg_resgrid_name_valid(const char *name);
 
 /* Finds local in the map at path.  On RG_CONFIG_OK, *remote is a fresh
  * copy of the Resgrid name, or NULL when local is not mapped.  A missing
- * or untrusted file, a malformed line or a name mapped twice is
- * RG_CONFIG_INVALID, logged with the line. */
+ * or untrusted file, a malformed line anywhere, or local itself mapped
+ * twice is RG_CONFIG_INVALID, logged with the line; another name mapped
+ * twice does not stop the lookup of this one. */
 enum rg_config_status rg_usermap_lookup(const char *path, uid_t owner,
                                         const char *local, char **remote,
                                         const struct rg_log *log);

@@ -362,6 +362,25 @@ START_TEST(test_store_then_load_round_trips) {
 }
 END_TEST
 
+START_TEST(test_store_refuses_a_record_too_large_to_read_back) {
+  static char huge[RG_RECORD_MAX_SIZE + 1];
+  char user[] = "jdoe";
+  struct rg_record r = record_of(user);
+  struct rg_record out;
+  struct rg_why why = {""};
+
+  open_cache();
+  store("jdoe");
+  memset(huge, 'x', sizeof(huge) - 1);
+  r.name = huge;
+  ck_assert_int_eq(rg_cache_store(&cache, &r, &why), RG_FILE_ERROR);
+  ck_assert_str_eq(why.text, "record too large");
+  ck_assert_int_eq(rg_cache_load(&cache, "jdoe", &out, &why), RG_FILE_OK);
+  ck_assert_ptr_null(out.name);
+  rg_record_free(&out);
+}
+END_TEST
+
 START_TEST(test_store_replaces_the_previous_record) {
   char user[] = "jdoe";
   struct rg_record r = record_of(user);
@@ -892,6 +911,7 @@ static Suite *cache_suite(void) {
 
   tcase_add_test(records, test_store_then_load_round_trips);
   tcase_add_test(records, test_store_replaces_the_previous_record);
+  tcase_add_test(records, test_store_refuses_a_record_too_large_to_read_back);
   tcase_add_test(records, test_stored_record_is_named_after_the_stem);
   tcase_add_test(records, test_stored_record_has_mode_0600);
   tcase_add_test(records, test_store_leaves_no_temporary_file);

@@ -214,6 +214,21 @@ START_TEST(test_envelope_of_the_contract_gives_every_field) {
 }
 END_TEST
 
+START_TEST(test_envelope_with_an_overlong_string_is_refused) {
+  static char quoted[RG_MAX_RIGHTS_STRING + 4];
+  json_t *root;
+
+  memset(quoted, 'x', sizeof(quoted) - 1);
+  quoted[0] = quoted[sizeof(quoted) - 2] = '"';
+  root = envelope_with("FullName", quoted);
+  assert_envelope_refused(root);
+  quoted[sizeof(quoted) - 3] = '"';
+  quoted[sizeof(quoted) - 2] = '\0';
+  root = envelope_with("FullName", quoted);
+  assert_envelope_accepted(root);
+}
+END_TEST
+
 START_TEST(test_envelope_reads_only_len_bytes) {
   size_t len = strlen(envelope);
   char *longer = malloc(len + 8);
@@ -1252,6 +1267,7 @@ static Suite *rights_suite(void) {
 
   tcase_add_test(env, test_envelope_of_the_contract_gives_every_field);
   tcase_add_test(env, test_envelope_reads_only_len_bytes);
+  tcase_add_test(env, test_envelope_with_an_overlong_string_is_refused);
   tcase_add_test(env, test_envelope_with_admin_true_sets_is_admin);
   tcase_add_test(env, test_envelope_ignores_unknown_fields);
   tcase_add_test(env, test_envelope_with_empty_groups_has_no_group);
