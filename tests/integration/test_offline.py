@@ -115,6 +115,16 @@ class Offline(unittest.TestCase):
             self.assertNotIn(PASSWORD.encode(), data, path)
             self.assertNotIn(b"access_token", data, path)
 
+    def test_password_change_of_a_resgrid_user_points_to_resgrid(self):
+        self.sign_in_online()
+        result = world.run("responder", "new", "new", phases=("chauthtok",))
+        self.assertEqual(result.code, harness.PAM_AUTHTOK_ERR)
+        self.assertEqual(result.errors, [
+            "Your password is managed by Resgrid; change it in Resgrid."])
+        self.assertEqual(world.run("medic", "x", "y", "y",
+                                   phases=("chauthtok",)).code,
+                         harness.IGNORED)
+
     def test_refusal_never_falls_back_to_the_cache(self):
         self.sign_in_online()
         self.server.add_user("responder", "changed in Resgrid")
