@@ -215,10 +215,11 @@ static bool write_all(int fd, const char *data, size_t len) {
 }
 
 /* Writes text to name through name.tmp so that a crash at any point
- * leaves either the old file or the new one. */
+ * leaves either the old file or the new one; with durable, the new one
+ * is on disk before this returns. */
 static enum rg_file_status replace_file(const struct rg_cache *c,
                                         const char *name, const char *text,
-                                        struct rg_why *why) {
+                                        bool durable, struct rg_why *why) {
   char tmp[RG_CACHE_STEM_LEN + 32];
   int fd;
 
@@ -227,7 +228,7 @@ static enum rg_file_status replace_file(const struct rg_cache *c,
               O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return io_error(why, "create");
-  if (!write_all(fd, text, strlen(text)) || fsync(fd) != 0) {
+  if (!write_all(fd, text, strlen(text)) || (durable && fsync(fd) != 0)) {
     io_error(why, "write");
     close(fd);
     unlinkat(c->dirfd, tmp, 0);
@@ -239,7 +240,7 @@ static enum rg_file_status replace_file(const struct rg_cache *c,
     unlinkat(c->dirfd, tmp, 0);
     return RG_FILE_ERROR;
   }
-  if (fsync(c->dirfd) != 0)
+  if (durable && fsync(c->dirfd) != 0)
     return io_error(why, "fsync folder");
   return RG_FILE_OK;
 }
@@ -262,7 +263,7 @@ enum rg_file_status rg_cache_store(const struct rg_cache *c,
     rg_secret_free(text);
     return RG_FILE_ERROR;
   }
-  st = replace_file(c, name, text, why);
+  st = replace_file(c, name, text, true, why);
   rg_secret_free(text);
   return st;
 }
@@ -285,8 +286,9 @@ void rg_cache_note_outage(const struct rg_cache *c, time_t now) {
   char text[32];
   struct rg_why why;
 
+  /* A hint, not a record: losing it in a crash costs one timeout. */
   snprintf(text, sizeof(text), "%lld\n", (long long)now);
-  (void)replace_file(c, OUTAGE_FILE, text, &why);
+  (void)replace_file(c, OUTAGE_FILE, text, false, &why);
 }
 
 void rg_cache_clear_outage(const struct rg_cache *c) {
