@@ -7,7 +7,7 @@ set -eu
 packages="build-essential autoconf automake libtool pkg-config
   libpam0g-dev libpam-modules libcurl4-openssl-dev libjansson-dev
   libcrypt-dev libssl-dev check python3 openssl ca-certificates
-  libnss-wrapper clang-format scdoc"
+  libnss-wrapper clang-format scdoc man-db groff-base"
 
 missing=""
 for p in $packages; do
