@@ -490,8 +490,15 @@ enum rg_config_status rg_config_load(struct rg_config *cfg, int argc,
     if (arg_st != RG_CONFIG_OK)
       st = arg_st;
   }
+  if (st != RG_CONFIG_NOMEM && cfg->offline_lockout < 1) {
+    rg_log(log, LOG_ERR,
+           "bad value for 'offline_lockout': a lockout of "
+           "0 would allow unlimited offline guesses");
+    st = RG_CONFIG_INVALID;
+  }
   if (st == RG_CONFIG_OK && cfg->connect_timeout > cfg->timeout)
     cfg->connect_timeout = cfg->timeout;
+  cfg->file_owner = source->owner;
   return st;
 }
 

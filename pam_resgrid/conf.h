@@ -33,6 +33,9 @@ struct rg_config {
   bool require_admin;
   bool require_group_admin;
   char *user_map; /* local name -> Resgrid name file */
+
+  uid_t file_owner; /* who must own the files named here: the
+                       configuration file's own rule */
 };
 
 enum rg_config_status {

@@ -3,6 +3,7 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,8 +89,9 @@ static int set_common(struct rg_http *h) {
   SET(CURLOPT_SSL_VERIFYPEER, 1L);
   SET(CURLOPT_SSL_VERIFYHOST, 2L);
   SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+  /* With ca_file, its CAs are the only ones trusted (set_ca()). */
   if (cfg->ca_file != NULL) {
-    SET(CURLOPT_CAINFO, cfg->ca_file);
+    SET(CURLOPT_CAINFO, NULL);
     SET(CURLOPT_CAPATH, NULL);
   }
   /* Proxies named in the environment would let whoever runs su or sudo
@@ -108,20 +110,52 @@ static int set_common(struct rg_http *h) {
   return rc == CURLE_OK ? 0 : -1;
 }
 
-int rg_http_open(struct rg_http *h, const struct rg_config *cfg) {
+#define MAX_CA_FILE (1024 * 1024)
+
+/* Reads ca_file with the configuration's trust rule and gives libcurl a
+ * copy of what was checked. */
+static enum rg_http_status set_ca(struct rg_http *h, struct rg_why *why) {
+  const struct rg_trust_rule rule = {h->cfg->file_owner, 022, MAX_CA_FILE};
+  struct curl_blob blob = {NULL, 0, CURL_BLOB_COPY};
+  enum rg_file_status st;
+  char *pem = NULL;
+  size_t len = 0;
+  CURLcode rc;
+
+  st = rg_file_read_trusted(AT_FDCWD, h->cfg->ca_file, &rule, &pem, &len, why);
+  if (st == RG_FILE_NOMEM)
+    return RG_HTTP_NOMEM;
+  if (st != RG_FILE_OK) {
+    if (st == RG_FILE_MISSING)
+      snprintf(why->text, sizeof(why->text), "missing");
+    return RG_HTTP_BAD_CA;
+  }
+  blob.data = pem;
+  blob.len = len;
+  rc = curl_easy_setopt(h->curl, CURLOPT_CAINFO_BLOB, &blob);
+  free(pem);
+  return rc == CURLE_OK ? RG_HTTP_OK : RG_HTTP_NOMEM;
+}
+
+enum rg_http_status rg_http_open(struct rg_http *h, const struct rg_config *cfg,
+                                 struct rg_why *why) {
+  enum rg_http_status st = RG_HTTP_NOMEM;
+
   memset(h, 0, sizeof(*h));
   h->cfg = cfg;
   pthread_once(&global_once, global_init);
   if (global_status != CURLE_OK)
-    return -1;
+    return RG_HTTP_NOMEM;
   h->body = malloc(RG_BODY_CAP + 1);
   h->curl = curl_easy_init();
-  if (h->body == NULL || h->curl == NULL || set_common(h) != 0) {
+  if (h->body != NULL && h->curl != NULL && set_common(h) == 0)
+    st = cfg->ca_file != NULL ? set_ca(h, why) : RG_HTTP_OK;
+  if (st != RG_HTTP_OK) {
     rg_http_close(h);
-    return -1;
+    return st;
   }
   h->body[0] = '\0';
-  return 0;
+  return RG_HTTP_OK;
 }
 
 static long now_ms(void) {
@@ -234,7 +268,7 @@ static void free_headers(struct curl_slist *headers) {
   curl_slist_free_all(headers);
 }
 
-int rg_http_rights(struct rg_http *h, const char *access_token,
+int rg_http_rights(struct rg_http *h, const char *access_token, long budget_ms,
                    struct rg_http_answer *answer) {
   static const char prefix[] = "Authorization: Bearer ";
   size_t size = sizeof(prefix) + strlen(access_token);
@@ -251,6 +285,7 @@ int rg_http_rights(struct rg_http *h, const char *access_token,
     rg_secret_free_n(auth, size);
   }
   if (headers != NULL &&
+      curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, budget_ms) == CURLE_OK &&
       curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L) == CURLE_OK &&
       curl_easy_setopt(h->curl, CURLOPT_URL, url) == CURLE_OK &&
       curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers) == CURLE_OK) {

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "token.h"
+#include "trust.h"
 
 /* Answers from Resgrid are small; anything larger is not Resgrid. */
 #define RG_BODY_CAP (64 * 1024)
@@ -24,8 +25,19 @@ struct rg_http {
   char detail[256]; /* curl's own words on a failure */
 };
 
-/* Returns 0, or -1 when out of memory or libcurl cannot start. */
-int rg_http_open(struct rg_http *h, const struct rg_config *cfg);
+enum rg_http_status {
+  RG_HTTP_OK,
+  RG_HTTP_NOMEM,  /* or libcurl cannot start */
+  RG_HTTP_BAD_CA, /* ca_file is missing, untrusted or unreadable */
+};
+
+/* Opens a session.  ca_file, when set, is read here with the same trust
+ * checks as the configuration file (owner, mode, no symbolic link, at
+ * most 1 MiB) and handed to libcurl as it was read, so that nobody can
+ * swap it between the check and the use; on RG_HTTP_BAD_CA, why says
+ * what is wrong with it. */
+enum rg_http_status rg_http_open(struct rg_http *h, const struct rg_config *cfg,
+                                 struct rg_why *why);
 
 /* Work to do while the server thinks: called at most once per request,
  * after the whole request has been sent and before any of the answer has
@@ -46,9 +58,9 @@ int rg_http_token(struct rg_http *h, const char *user, const char *password,
                   long *elapsed_ms);
 
 /* Asks for the department rights with the access token, on the handle
- * (and so the connection) of the token request.  Returns -1 only when
- * out of memory. */
-int rg_http_rights(struct rg_http *h, const char *access_token,
+ * (and so the connection) of the token request, within budget_ms: what
+ * is left of the login's timeout.  Returns -1 only when out of memory. */
+int rg_http_rights(struct rg_http *h, const char *access_token, long budget_ms,
                    struct rg_http_answer *answer);
 
 /* What `resgridctl check` learns from one request to the server. */

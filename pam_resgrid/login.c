@@ -231,12 +231,15 @@ static bool outage_known(struct attempt *a) {
  * ones stand in, and without them the account phase fails closed. */
 static void fetch_rights(struct attempt *a, struct rg_http *http) {
   struct rg_login *l = a->login;
+  long budget_ms = a->cfg->timeout * 1000 - l->elapsed_ms;
   struct rg_http_answer answer;
   struct rg_why why = {""};
 
-  if (rg_http_rights(http, l->token.access_token, &answer) != 0)
+  if (budget_ms <= 0)
+    snprintf(why.text, sizeof(why.text), "no time left");
+  else if (rg_http_rights(http, l->token.access_token, budget_ms, &answer) != 0)
     return;
-  if (answer.curl_code != 0 || answer.oversized)
+  else if (answer.curl_code != 0 || answer.oversized)
     snprintf(why.text, sizeof(why.text), "%s",
              answer.oversized ? "answer over the cap"
                               : curl_easy_strerror(answer.curl_code));
@@ -269,11 +272,19 @@ static enum rg_result exchange(struct attempt *a) {
   struct rg_login *l = a->login;
   struct rg_http_idle idle = {make_verifier, a, 0};
   struct rg_http_answer answer;
+  struct rg_why why = {""};
   struct rg_http http;
   int rc;
 
-  if (rg_http_open(&http, a->cfg) != 0)
+  switch (rg_http_open(&http, a->cfg, &why)) {
+  case RG_HTTP_OK:
+    break;
+  case RG_HTTP_BAD_CA:
+    snprintf(l->detail, sizeof(l->detail), "ca_file %s", why.text);
+    return RG_RESULT_MISCONFIGURED;
+  case RG_HTTP_NOMEM:
     return RG_RESULT_NOMEM;
+  }
   rc = rg_http_token(&http, l->remote_user, l->password,
                      a->have_cache ? &idle : NULL, &answer, &l->elapsed_ms);
   if (rc == 0 && !rg_token_classify(&answer, l->remote_user, &l->token))

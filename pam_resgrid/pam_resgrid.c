@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "conf.h"
@@ -41,9 +42,13 @@ static void syslog_sink(void *arg, int priority, const char *line) {
   pam_syslog((pam_handle_t *)arg, priority, "%s", line);
 }
 
+/* Files that decide who gets in must belong to the user the host runs
+ * as: root in sshd, login, su, sudo and display managers.  A host running
+ * as someone else can only be misled by files of its own user, who
+ * controls it anyway. */
 static int module_start(struct module *m, pam_handle_t *pamh, int flags,
                         int argc, const char **argv) {
-  const struct rg_config_source source = {RG_DEFAULT_CONFIG, 0};
+  const struct rg_config_source source = {RG_DEFAULT_CONFIG, geteuid()};
 
   rg_secret_init();
   m->pamh = pamh;
@@ -72,8 +77,13 @@ static void module_end(struct module *m) {
 static int target_user(struct module *m, const char **user) {
   const struct passwd *pw;
   struct rg_safe safe;
+  int rc = pam_get_user(m->pamh, user, NULL);
 
-  if (pam_get_user(m->pamh, user, NULL) != PAM_SUCCESS || *user == NULL)
+  if (rc == PAM_CONV_AGAIN)
+    return PAM_INCOMPLETE;
+  if (rc != PAM_SUCCESS)
+    return rc;
+  if (*user == NULL)
     return PAM_USER_UNKNOWN;
   pw = pam_modutil_getpwnam(m->pamh, *user);
   if (pw == NULL) {
@@ -146,7 +156,8 @@ static void tell_outcome(const struct module *m, const struct rg_login *l) {
 static int resgrid_user(struct module *m, const char *user, char **remote) {
   struct rg_safe safe;
 
-  switch (rg_usermap_resolve(&m->cfg, 0, user, remote, &m->log)) {
+  switch (
+      rg_usermap_resolve(&m->cfg, m->cfg.file_owner, user, remote, &m->log)) {
   case RG_NAME_OK:
     return PAM_SUCCESS;
   case RG_NAME_NOT_RESGRID:
@@ -225,26 +236,6 @@ static int authenticate(struct module *m) {
   return rc;
 }
 
-PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
-                                   const char **argv) {
-  struct module m;
-  int rc = module_start(&m, pamh, flags, argc, argv);
-
-  if (rc == PAM_SUCCESS)
-    rc = authenticate(&m);
-  module_end(&m);
-  return rc;
-}
-
-PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,
-                              const char **argv) {
-  (void)pamh;
-  (void)flags;
-  (void)argc;
-  (void)argv;
-  return PAM_SUCCESS;
-}
-
 /* Rights for the account phase: what authenticate learned in this
  * transaction, else the cached record, if it still stands (not revoked,
  * not past the offline grace, not dated in the future). */
@@ -309,17 +300,6 @@ static int check_access(struct module *m) {
   return rc;
 }
 
-PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
-                                const char **argv) {
-  struct module m;
-  int rc = module_start(&m, pamh, flags, argc, argv);
-
-  if (rc == PAM_SUCCESS)
-    rc = check_access(&m);
-  module_end(&m);
-  return rc;
-}
-
 /* Whether user has logged in through Resgrid on this machine. */
 static bool known_resgrid_user(const struct module *m, const char *user) {
   struct rg_cache cache;
@@ -349,13 +329,53 @@ static int change_password(struct module *m) {
   return PAM_AUTHTOK_ERR;
 }
 
-PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc,
-                                const char **argv) {
-  struct module m;
-  int rc = module_start(&m, pamh, flags, argc, argv);
+/* Root is never ours, whatever the configuration says: a broken file
+ * must not lock root out of a machine.  Asked before anything else. */
+static bool is_root(pam_handle_t *pamh) {
+  const struct passwd *pw;
+  const char *user = NULL;
 
+  if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL)
+    return false;
+  pw = pam_modutil_getpwnam(pamh, user);
+  return pw != NULL && pw->pw_uid == 0;
+}
+
+/* What every phase does around its own work. */
+static int run_phase(pam_handle_t *pamh, int flags, int argc, const char **argv,
+                     int (*phase)(struct module *)) {
+  struct module m;
+  int rc;
+
+  if (is_root(pamh))
+    return PAM_IGNORE;
+  rc = module_start(&m, pamh, flags, argc, argv);
   if (rc == PAM_SUCCESS)
-    rc = change_password(&m);
+    rc = phase(&m);
   module_end(&m);
   return rc;
+}
+
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
+                                   const char **argv) {
+  return run_phase(pamh, flags, argc, argv, authenticate);
+}
+
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
+                                const char **argv) {
+  return run_phase(pamh, flags, argc, argv, check_access);
+}
+
+PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc,
+                                const char **argv) {
+  return run_phase(pamh, flags, argc, argv, change_password);
+}
+
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,
+                              const char **argv) {
+  (void)pamh;
+  (void)flags;
+  (void)argc;
+  (void)argv;
+  return PAM_SUCCESS;
 }

@@ -128,15 +128,25 @@ static bool report_clock(struct ctl *ctl, const struct rg_probe *p) {
 }
 
 static int check_server(struct ctl *ctl) {
+  struct rg_why why = {""};
   struct rg_probe p;
   struct rg_http http;
   bool clock_ok;
 
   ctl_step(ctl, "connecting to %s ...\n", ctl->cfg.api_url);
-  if (rg_http_open(&http, &ctl->cfg) != 0 ||
-      rg_http_probe(&http, DISCOVERY, &p) != 0) {
-    rg_http_close(&http);
+  switch (rg_http_open(&http, &ctl->cfg, &why)) {
+  case RG_HTTP_OK:
+    break;
+  case RG_HTTP_BAD_CA:
+    ctl_say(ctl, "tls:     ca_file %s: %s\n", ctl->cfg.ca_file, why.text);
+    ctl_put(ctl, "tls", json_pack("{s:b, s:s}", "ok", 0, "ca_file", why.text));
     return CTL_CONFIG;
+  case RG_HTTP_NOMEM:
+    return CTL_CACHE;
+  }
+  if (rg_http_probe(&http, DISCOVERY, &p) != 0) {
+    rg_http_close(&http);
+    return CTL_CACHE;
   }
   if (p.curl_code != 0) {
     ctl_say(ctl, "https:   %s: %s\n", curl_easy_strerror((CURLcode)p.curl_code),

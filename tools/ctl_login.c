@@ -117,7 +117,8 @@ static int login_as(struct ctl *ctl, const char *user, bool save) {
   char *remote = NULL;
   int rc;
 
-  switch (rg_usermap_resolve(&ctl->cfg, geteuid(), user, &remote, &ctl->log)) {
+  switch (rg_usermap_resolve(&ctl->cfg, ctl->cfg.file_owner, user, &remote,
+                             &ctl->log)) {
   case RG_NAME_OK:
     break;
   case RG_NAME_NOT_RESGRID:

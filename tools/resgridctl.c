@@ -114,10 +114,9 @@ static int run(struct ctl *ctl, int argc, char **argv) {
   return CTL_USAGE;
 }
 
-/* Config files count as trusted when owned by root or, for a user trying
- * a configuration of their own, by whoever runs resgridctl: it holds no
- * privilege that a file of theirs could misuse.  Run as root, it applies
- * the module's rule exactly. */
+/* Files count as trusted when owned by the user resgridctl runs as, just
+ * as in the module: root, for an administrator looking at the real
+ * setup. */
 static int load_config(struct ctl *ctl, struct settings *s) {
   const struct rg_config_source source = {RG_DEFAULT_CONFIG, geteuid()};
 

@@ -245,18 +245,37 @@ class Online(unittest.TestCase):
                 self.assertIn(key, result.log_text())
                 self.assert_no_request()
 
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to chown")
     def test_config_file_not_owned_by_root_is_refused(self):
         config = world.dir / "mine.conf"
         config.write_text("debug = yes\n")
         os.chmod(config, 0o644)
-        if os.geteuid() == 0:
-            os.chown(config, 65534, 65534)
+        os.chown(config, 65534, 65534)
         world.service(config=str(config))
         result = self.login()
         self.assertEqual(result.code, PAM_SERVICE_ERR)
         self.assertIn("owned by uid", result.log_text())
 
+    def test_untrusted_or_missing_ca_file_is_a_service_error(self):
+        loose = world.dir / "loose-ca.pem"
+        loose.write_bytes(open(self.server.ca_file, "rb").read())
+        os.chmod(loose, 0o666)
+        for ca, reason in [(str(loose), "mode 0666 is too open"),
+                           (str(world.dir / "no-ca.pem"), "missing")]:
+            with self.subTest(ca=ca):
+                world.service(ca_file=ca, offline_grace="off")
+                result = self.login()
+                self.assertEqual(result.code, PAM_SERVICE_ERR)
+                self.assertIn(f"ca_file {reason}", result.log_text())
+        self.assert_no_request()
+
     # accounts the module leaves alone
+
+    def test_root_is_ignored_even_with_a_broken_configuration(self):
+        world.service(timeout="soon")
+        result = self.login(user="root")
+        self.assertEqual(result.code, IGNORED)
+        self.assertEqual(result.logs, [])
 
     def test_root_is_ignored_and_never_sent(self):
         self.assertEqual(self.login(user="root").code, IGNORED)

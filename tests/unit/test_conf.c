@@ -349,6 +349,7 @@ static const char *const bad_settings[] = {
     "offline_max_failures=many",
     "offline_lockout=5w",
     "offline_lockout=10x",
+    "offline_lockout=0",
     "offline_lockout=",
     "outage_memory=1.5m",
     "offline_grace=",
