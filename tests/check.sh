@@ -20,12 +20,34 @@ make -j"$(nproc)" check || status=1
     status=1
   }
 
+# Hardening: fuzz smoke runs, the whole suite again under ASan and UBSan,
+# the integration tests under valgrind, static analysis.  Each step prints
+# PASS:/FAIL:/SKIP: lines, counted with the suite's; tests/hardening.log
+# keeps them all.
+: >tests/hardening.log
+[ "${SKIP_HARDENING:-}" = yes ] ||
+  for step in tests/fuzz/smoke.sh tests/sanitize.sh tests/valgrind.sh \
+    tests/analyze.sh; do
+    start=$(date +%s)
+    sh "$step" >tests/step.log 2>&1 ||
+      grep -q '^FAIL:' tests/step.log || echo "FAIL: $step" >>tests/step.log
+    grep -v '^PASS:' tests/step.log
+    echo "$step: PASS $(grep -c '^PASS:' tests/step.log)," \
+      "FAIL $(grep -c '^FAIL:' tests/step.log)," \
+      "$(($(date +%s) - start)) s"
+    cat tests/step.log >>tests/hardening.log
+  done
+
 count() {
   sed -n "s/^# $1: *\([0-9]*\)\$/\1/p" test-suite.log | head -n 1
 }
-pass=$(count PASS)
-fail=$(( $(count FAIL) + $(count ERROR) + $(count XPASS) ))
-skip=$(count SKIP)
+lines() {
+  grep -c "^$1:" tests/hardening.log
+}
+pass=$(( $(count PASS) + $(lines PASS) ))
+fail=$(( $(count FAIL) + $(count ERROR) + $(count XPASS) + $(lines FAIL) +
+  $(lines ERROR) + $(lines XPASS) ))
+skip=$(( $(count SKIP) + $(lines SKIP) ))
 [ "$fail" -eq 0 ] || status=1
 [ "$status" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
 echo "${pass:-0} passed, ${fail} failed, ${skip:-0} skipped"

@@ -7,7 +7,8 @@ set -eu
 packages="build-essential autoconf automake libtool pkg-config
   libpam0g-dev libpam-modules libcurl4-openssl-dev libjansson-dev
   libcrypt-dev libssl-dev check python3 openssl ca-certificates
-  libnss-wrapper clang-format scdoc man-db groff-base"
+  libnss-wrapper clang-format scdoc man-db groff-base
+  clang libclang-rt-dev clang-tidy cppcheck valgrind"
 
 missing=""
 for p in $packages; do
