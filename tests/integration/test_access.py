@@ -176,6 +176,16 @@ class Access(unittest.TestCase):
         self.assertEqual(result.codes["account"], PAM_SUCCESS)
         self.assertIn("rights unavailable: HTTP 500", result.log_text())
 
+    def test_rights_share_the_login_timeout(self):
+        world.service(timeout="2", connect_timeout="1",
+                      require_admin="yes")
+        self.server.configure(mode="rights_hang", delay_ms=1500)
+        result = self.auth_and_account("chief")
+        self.server.configure(mode="normal")
+        self.assertLess(result.elapsed, 3.0, "a second timeout was used")
+        self.assertIn("rights unavailable", result.log_text())
+        self.assertEqual(result.codes["account"], PAM_PERM_DENIED)
+
     def test_unavailable_rights_without_a_cache_fail_closed(self):
         for mode in ("rights_500", "rights_401", "rights_garbage"):
             with self.subTest(mode=mode):
