@@ -10,6 +10,9 @@ packages="build-essential autoconf automake libtool pkg-config
   libnss-wrapper clang-format scdoc man-db groff-base
   clang libclang-rt-dev clang-tidy cppcheck valgrind"
 
+# The end-to-end tests' real clients and servers.
+packages="$packages openssh-server openssh-client sudo sshpass pamtester"
+
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
