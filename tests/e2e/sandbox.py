@@ -75,7 +75,18 @@ def missing(programs):
         return "needs " + ", ".join(absent)
     if not unshare_works():
         return "needs private mount namespaces (unshare --mount)"
-    return harness.missing_requirement()
+    reason = harness.missing_requirement()
+    if reason is None and sanitized(harness.MODULE):
+        # sshd, sudo and pamtester do not carry the sanitizer runtime,
+        # which must be loaded first (tests/sanitize.sh).
+        reason = "the module is built with sanitizers"
+    return reason
+
+
+def sanitized(path):
+    """Whether a shared object needs a sanitizer's runtime."""
+    data = Path(path).read_bytes()
+    return b"libasan.so" in data or b"libubsan.so" in data
 
 
 def main(programs):
