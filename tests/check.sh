@@ -20,6 +20,19 @@ make -j"$(nproc)" check || status=1
     status=1
   }
 
+# The Debian package, built and installed into a disposable Debian root;
+# root only.  check-package.log holds its totals, counted below.
+rm -f check-package.log
+if [ "${SKIP_PACKAGE:-}" = yes ]; then
+  echo "check-package: skipped (SKIP_PACKAGE=yes)"
+elif [ "$(id -u)" -ne 0 ]; then
+  echo "check-package: skipped, it needs root"
+else
+  start=$(date +%s)
+  make check-package || status=1
+  echo "check-package: $(($(date +%s) - start)) s"
+fi
+
 # Hardening: fuzz smoke runs, the whole suite again under ASan and UBSan,
 # the integration tests under valgrind, static analysis.  Each step prints
 # PASS:/FAIL:/SKIP: lines, counted with the suite's; tests/hardening.log
@@ -39,7 +52,9 @@ make -j"$(nproc)" check || status=1
   done
 
 count() {
-  sed -n "s/^# $1: *\([0-9]*\)\$/\1/p" test-suite.log | head -n 1
+  for log in test-suite.log check-package.log; do
+    [ -f "$log" ] && sed -n "s/^# $1: *\([0-9]*\)\$/\1/p" "$log" | head -n 1
+  done | awk '{ n += $1 } END { print n + 0 }'
 }
 lines() {
   grep -c "^$1:" tests/hardening.log

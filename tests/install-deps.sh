@@ -13,6 +13,10 @@ packages="build-essential autoconf automake libtool pkg-config
 # The end-to-end tests' real clients and servers.
 packages="$packages openssh-server openssh-client sudo sshpass pamtester"
 
+# Building the Debian package and installing it into a debootstrap root.
+packages="$packages debhelper dpkg-dev fakeroot lintian debootstrap
+  debian-archive-keyring"
+
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
