@@ -2,8 +2,9 @@
 """Benchmark of pam_resgrid against what an administrator could use
 instead (issue 7, "Benchmark").
 
-    tests/bench/bench.py [--build DIR] [--runs N] [--driver NAME]
-                         [--json FILE] [--profile] [--keep]
+    tests/bench/bench.py [--build DIR] [--baseline DIR] [--runs N]
+                         [--driver pamtester|pam-drive] [--profile]
+                         [--standin tuned|as-is] [--json FILE] [--keep]
 
 Everything runs on loopback against the stand-in Resgrid server over
 HTTPS, with a test CA made for the run, in one go:
@@ -11,7 +12,8 @@ HTTPS, with a test CA made for the run, in one go:
   1. the bare token exchange by the curl CLI (the floor);
   2. a PAM driver + pam_exec + a curl script (tests/bench/curl-login.sh);
   3. the driver + pam_resgrid online (verifier and durable cache write
-     included; the cache lives under /var/tmp, on the real disk);
+     included; the cache lives under /var/tmp, on the real disk), and
+     1 and 3 again trusting the system's CAs plus the test CA;
   4. 1, 2 and 3 again behind a relay that holds each chunk 25 ms in each
      direction (a 50 ms round trip);
   5. pam_resgrid offline (connection refused, usable record) next to
@@ -23,14 +25,17 @@ HTTPS, with a test CA made for the run, in one go:
 
 The driver is pamtester (default) or the build's tests/pam-drive; the
 driver with pam_permit alone is measured too, and subtracted where a PAM
-login is compared with something that has no driver.  Wall time is from
-spawn to reaping; CPU and peak memory come from wait4(), so they cover
-the client's whole process tree (pam_exec's shell, tr and curl included)
-and nothing of the server's.  Cases run interleaved, round by round, so
-drift hits them alike.
+login is compared with something that has no driver.  Every client runs
+under spawn.c, which times it from fork to reaping and takes CPU and
+peak memory from wait4(): the client's whole process tree (pam_exec's
+shell, tr and curl included) and nothing of the server's.  Cases run
+interleaved, in a shuffled order each round, so drift hits them alike.
 
 The build under test is DIR (default: the tree this script is in; also
-PRG_BUILD): DIR/.libs/pam_resgrid.so and DIR/tests/pam-drive.  Needs root:
+PRG_BUILD): DIR/.libs/pam_resgrid.so and DIR/tests/pam-drive.  With
+--baseline (or PRG_BASELINE), a second build's module is measured in the
+same rounds, case for case, so that before and after meet the same load.
+--profile adds callgrind and strace views (profile_login.py).  Needs root:
 pam_unix reads /etc/shadow and pamtester /etc/pam.d, so the script
 re-runs itself in a private mount namespace (unshare -m) and bind-mounts
 its own files over those two there.  Nothing on the host changes.
@@ -73,11 +78,13 @@ CROWD_BATCHES = 3
 WARM_UP = 2
 NAMESPACE_FLAG = "PRG_BENCH_NAMESPACE"
 
-USERS = ["permit", "cli", "exec", "online", "cli50", "exec50", "online50",
-         "offline", "unixuser", "blackhole", "clisys", "onlinesys"]
-USERS += [f"crew{i:02d}" for i in range(CROWD)]
-ONLINE_USERS = ["cli", "exec", "online", "cli50", "exec50", "online50",
-                "clisys", "onlinesys"]
+# Every case has a user of its own, so the stand-in's log tells how many
+# of its logins it granted.  The module's cases exist once per build
+# measured; the baseline's names end in BASELINE.
+CLIENT_USERS = ["cli", "exec", "cli50", "exec50", "clisys"]
+MODULE_USERS = ["online", "online50", "onlinesys", "offline", "blackhole"]
+CREW = [f"crew{i:02d}" for i in range(CROWD)]
+BASELINE = "-base"
 SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
 
@@ -218,10 +225,17 @@ class World:
     """Accounts, PAM services, the stand-in and the relays, all under one
     folder in /var/tmp."""
 
-    def __init__(self, build, driver, tuned):
+    def __init__(self, build, baseline, driver, tuned):
         self.build = Path(build).resolve()
-        self.module = self.build / ".libs" / "pam_resgrid.so"
+        self.baseline = Path(baseline).resolve() if baseline else None
+        self.modules = {"": self.build / ".libs" / "pam_resgrid.so"}
+        if self.baseline is not None:
+            self.modules[BASELINE] = (self.baseline / ".libs"
+                                      / "pam_resgrid.so")
         self.drive = self.build / "tests" / "pam-drive"
+        self.users = (["permit", "unixuser"] + CLIENT_USERS
+                      + [user + tag for tag in self.modules
+                         for user in MODULE_USERS] + CREW)
         self.driver = driver
         self.tuned = tuned
         self.dir = Path(tempfile.mkdtemp(prefix="prg-bench-", dir="/var/tmp"))
@@ -238,7 +252,7 @@ class World:
         self._system_bundle()
         self.url = self.server.url()
         self.server.configure(rate_limit=0)
-        for user in USERS:
+        for user in self.users:
             self.server.add_user(user, PASSWORD)
         self.relay_url = self._helper("delay", "--target",
                                       str(self.server.port()),
@@ -256,7 +270,7 @@ class World:
         return self
 
     def _accounts(self):
-        users = [(name, 3000 + i) for i, name in enumerate(USERS)]
+        users = [(name, 3000 + i) for i, name in enumerate(self.users)]
         (self.dir / "passwd").write_text("".join(
             f"{n}:x:{u}:{u}:{n}:/nonexistent:/bin/sh\n" for n, u in users))
         (self.dir / "group").write_text("".join(
@@ -298,12 +312,13 @@ class World:
         self.helpers.append(proc)
         return f"https://127.0.0.1:{wait_for_file(port_file, proc)}"
 
-    def module_line(self, url, cache, ca=None, **extra):
+    def module_line(self, tag, url, cache, ca=None, **extra):
+        """pam_resgrid of build TAG on URL, with a cache of its own."""
         args = {"api_url": url, "ca_file": ca or self.ca,
-                "cache_dir": str(self.dir / "cache" / cache),
+                "cache_dir": str(self.dir / "cache" / (cache + tag)),
                 "config": str(self.dir / "empty.conf")}
         args.update(extra)
-        return f"auth required {self.module} " + " ".join(
+        return f"auth required {self.modules[tag]} " + " ".join(
             f"{k}={v}" for k, v in args.items())
 
     def _services(self):
@@ -317,22 +332,29 @@ class World:
             "bench-unix": "auth required pam_unix.so",
             "bench-exec": exec_line + self.url,
             "bench-exec50": exec_line + self.relay_url,
-            "bench-online": self.module_line(self.url, "online"),
-            "bench-online50": self.module_line(self.relay_url, "online50"),
-            "bench-onlinesys": self.module_line(self.url, "onlinesys",
-                                                ca=self.bundle),
-            "bench-offline-prime": self.module_line(self.url, "offline"),
-            "bench-offline": self.module_line(self.refused_url, "offline",
-                                              outage_memory=0),
-            "bench-blackhole-prime": self.module_line(self.url, "blackhole"),
-            "bench-blackhole": self.module_line(self.blackhole_url,
-                                                "blackhole"),
         }
-        for batch in range(CROWD_BATCHES):
-            services[f"bench-crowd-{batch}"] = self.module_line(
-                self.url, f"crowd-{batch}")
+        for tag in self.modules:
+            services.update(self._module_services(tag))
         for name, line in services.items():
             (self.pamd / name).write_text(line + "\n")
+
+    def _module_services(self, tag):
+        line = self.module_line
+        services = {
+            "online": line(tag, self.url, "online"),
+            "online50": line(tag, self.relay_url, "online50"),
+            "onlinesys": line(tag, self.url, "onlinesys", ca=self.bundle),
+            "offline-prime": line(tag, self.url, "offline"),
+            "offline": line(tag, self.refused_url, "offline",
+                            outage_memory=0),
+            "blackhole-prime": line(tag, self.url, "blackhole"),
+            "blackhole": line(tag, self.blackhole_url, "blackhole"),
+        }
+        for batch in range(CROWD_BATCHES):
+            services[f"crowd-{batch}"] = line(tag, self.url,
+                                              f"crowd-{batch}")
+        return {f"bench-{name}{tag}": text
+                for name, text in services.items()}
 
     def _private_etc(self):
         """Our shadow file (and pam.d for pamtester) over the host's, in
@@ -378,6 +400,11 @@ class World:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def flavour(tag):
+    """What a case's label says about the build it measures."""
+    return " [baseline]" if tag == BASELINE else ""
+
+
 def curl_ok(code, out):
     return code == 0 and out.startswith("200 ")
 
@@ -411,33 +438,41 @@ class Bench:
                      lambda: self.cli(w.url)),
             "exec": ("2 driver + pam_exec + curl",
                      lambda: self.pam("bench-exec", "exec")),
-            "online": ("3 driver + pam_resgrid online",
-                       lambda: self.pam("bench-online", "online")),
             "curlsys": (f"1 curl CLI, system trust store "
                         f"({w.bundle_cas} CAs)",
                         lambda: self.cli(w.url, "clisys", w.bundle)),
-            "onlinesys": (f"3 driver + pam_resgrid online, system trust "
-                          f"store ({w.bundle_cas} CAs)",
-                          lambda: self.pam("bench-onlinesys", "onlinesys")),
             "curl50": ("4 curl CLI, 50 ms RTT",
                        lambda: self.cli(w.relay_url, "cli50")),
             "exec50": ("4 driver + pam_exec + curl, 50 ms RTT",
                        lambda: self.pam("bench-exec50", "exec50")),
-            "online50": ("4 driver + pam_resgrid online, 50 ms RTT",
-                         lambda: self.pam("bench-online50", "online50")),
-            "offline": ("5 driver + pam_resgrid offline (refused)",
-                        lambda: self.pam("bench-offline", "offline")),
             "unix": ("5 driver + pam_unix (yescrypt, same cost)",
                      lambda: self.pam("bench-unix", "unixuser")),
+            **{name: case for tag in w.modules
+               for name, case in self.module_cases(tag).items()},
         }
+
+    def module_cases(self, tag):
+        def login(name):
+            return lambda: self.pam(f"bench-{name}{tag}", name + tag)
+
+        labels = {
+            "online": "3 driver + pam_resgrid online",
+            "onlinesys": f"3 driver + pam_resgrid online, system trust "
+                         f"store ({self.w.bundle_cas} CAs)",
+            "online50": "4 driver + pam_resgrid online, 50 ms RTT",
+            "offline": "5 driver + pam_resgrid offline (refused)",
+        }
+        return {name + tag: (label + flavour(tag), login(name))
+                for name, label in labels.items()}
 
     def prime(self):
         """Records for the offline and blackhole cases, made online."""
-        for service, user in (("bench-offline-prime", "offline"),
-                              ("bench-blackhole-prime", "blackhole")):
-            sample = self.pam(service, user)
-            if not sample.ok:
-                raise RuntimeError(f"priming {user} failed:\n{sample.out}")
+        for tag in self.w.modules:
+            for name in ("offline", "blackhole"):
+                sample = self.pam(f"bench-{name}-prime{tag}", name + tag)
+                if not sample.ok:
+                    raise RuntimeError(f"priming {name}{tag} failed:\n"
+                                       f"{sample.out}")
 
     def rounds(self):
         cases = self.interleaved_cases()
@@ -472,8 +507,11 @@ class Bench:
         """Every online login must have been granted by the stand-in: a
         login that times out would otherwise pass offline, on the record
         the warm-up wrote.  The offline cases must never reach it."""
-        expected = {user: self.runs + WARM_UP for user in ONLINE_USERS}
-        expected.update({"offline": 0})
+        expected = {user: self.runs + WARM_UP for user in CLIENT_USERS}
+        for tag in self.w.modules:
+            expected.update({name + tag: self.runs + WARM_UP
+                             for name in ("online", "online50", "onlinesys")})
+            expected["offline" + tag] = 0
         for user, count in expected.items():
             got = after.get(user, 0) - before.get(user, 0)
             if got != count:
@@ -484,14 +522,21 @@ class Bench:
     def blackhole(self, firsts=3, following=10):
         """First logins wait for connect_timeout; the ones after them use
         the remembered outage."""
-        outage = self.w.dir / "cache" / "blackhole" / ".outage"
-        first = self.case("bh_first", "6 blackhole: first login")
-        after = self.case("bh_after", "6 blackhole: logins after the first")
         for _ in range(firsts):
-            outage.unlink(missing_ok=True)
-            first.add(self.pam("bench-blackhole", "blackhole"))
-            for _ in range(following):
-                after.add(self.pam("bench-blackhole", "blackhole"))
+            for tag in self.w.modules:
+                self._blackhole(tag, following)
+
+    def _blackhole(self, tag, following):
+        service, user = "bench-blackhole" + tag, "blackhole" + tag
+        outage = self.w.dir / "cache" / user / ".outage"
+        first = self.case("bh_first" + tag,
+                          "6 blackhole: first login" + flavour(tag))
+        after = self.case("bh_after" + tag, "6 blackhole: logins after "
+                          "the first" + flavour(tag))
+        outage.unlink(missing_ok=True)
+        first.add(self.pam(service, user))
+        for _ in range(following):
+            after.add(self.pam(service, user))
 
     def crowd(self):
         """CROWD different users at once, for each kind of client.  Each
@@ -499,25 +544,28 @@ class Bench:
         start, so a login that fails to reach the stand-in cannot pass
         offline unnoticed."""
         w = self.w
-        batch = 0
         kinds = {
-            "curl": ("50 x curl CLI", lambda u: (
+            "curl": ("50 x curl CLI", lambda batch, u: (
                 w.curl(w.url, u), b"", w.bare_env, curl_ok)),
-            "exec": ("50 x driver + pam_exec + curl", lambda u: (
+            "exec": ("50 x driver + pam_exec + curl", lambda batch, u: (
                 *w.login("bench-exec", u), w.env, w.login_ok)),
-            "online": ("50 x driver + pam_resgrid", lambda u: (
-                *w.login(f"bench-crowd-{batch}", u), w.env, w.login_ok)),
         }
-        users = [f"crew{i:02d}" for i in range(CROWD)]
+        for tag in w.modules:
+            kinds["online" + tag] = (
+                "50 x driver + pam_resgrid" + flavour(tag),
+                lambda batch, u, tag=tag: (
+                    *w.login(f"bench-crowd-{batch}{tag}", u), w.env,
+                    w.login_ok))
         self.crowds = {}
         for batch in range(CROWD_BATCHES):
             for name, (label, plan) in kinds.items():
                 crowd = self.crowds.setdefault(name, Crowd(label))
                 before = self.answered()
-                wall, samples, drops = self._batch(plan, users)
+                wall, samples, drops = self._batch(
+                    lambda u: plan(batch, u), CREW)
                 after = self.answered()
                 online = sum(after.get(u, 0) - before.get(u, 0)
-                             for u in users)
+                             for u in CREW)
                 crowd.add(wall, samples, drops, online)
 
     def _batch(self, plan, users):
@@ -638,8 +686,9 @@ class Crowd:
 
 
 def listen_drops():
-    """TcpExt ListenDrops: SYNs the kernel dropped, here for a full
-    accept queue; nonzero means a client waited a SYN retry (1 s)."""
+    """TcpExt ListenDrops: SYNs the kernel dropped for a full accept
+    queue, a client then waiting a second to retry.  The count is the
+    host's: other programs' listeners add to it."""
     lines = Path("/proc/net/netstat").read_text().splitlines()
     for names, values in zip(lines[::2], lines[1::2]):
         if names.startswith("TcpExt:"):
@@ -661,20 +710,23 @@ def mib(kib):
 
 
 ORDER = ["curl", "exec", "online", "curlsys", "onlinesys", "curl50",
-         "exec50", "online50",
-         "offline", "unix", "bh_first", "bh_after", "permit"]
-PAM_CASES = {"exec", "online", "onlinesys", "exec50", "online50", "offline",
-             "unix",
-             "bh_first", "bh_after"}
+         "exec50", "online50", "offline", "unix", "bh_first", "bh_after",
+         "permit"]
+MODULE_CASES = {"online", "onlinesys", "online50", "offline", "bh_first",
+                "bh_after"}
+PAM_CASES = MODULE_CASES | {"exec", "exec50", "unix"}
 
 
 def report(results):
     """Markdown: the table, the crowds, the server's share, the targets."""
     s = results["series"]
     permit = s["permit"]
+    baseline = results.get("baseline")
     lines = [
-        f"build `{results['build']}` ({results['commit']}), driver "
-        f"{results['driver']}, stand-in {results['standin']}, "
+        f"build `{results['build']}` ({results['commit']})"
+        + (f", baseline `{baseline}` ({results['baseline_commit']})"
+           if baseline else "")
+        + f", driver {results['driver']}, stand-in {results['standin']}, "
         f"{results['runs']} interleaved rounds, {results['date']}, load "
         f"average {results['load'][0]:.1f} before, {results['load'][1]:.1f} "
         "after",
@@ -684,21 +736,23 @@ def report(results):
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name in ORDER:
-        row = s[name]
-        net = name in PAM_CASES
-        lines.append(
-            f"| {row['label']} | {row['runs']} | {row['errors']} "
-            f"| {ms(row['wall_ms'])} | {ms(row['wall_p90_ms'])} "
-            f"| {ms(row['wall_ms'] - permit['wall_ms']) if net else ''} "
-            f"| {ms(row['cpu_ms'])} "
-            f"| {ms(row['cpu_ms'] - permit['cpu_ms']) if net else ''} "
-            f"| {mib(row['rss_kib'])} |")
+        for key in (name, name + BASELINE):
+            if key not in s:
+                continue
+            row = s[key]
+            net = name in PAM_CASES
+            lines.append(
+                f"| {row['label']} | {row['runs']} | {row['errors']} "
+                f"| {ms(row['wall_ms'])} | {ms(row['wall_p90_ms'])} "
+                f"| {ms(row['wall_ms'] - permit['wall_ms']) if net else ''} "
+                f"| {ms(row['cpu_ms'])} "
+                f"| {ms(row['cpu_ms'] - permit['cpu_ms']) if net else ''} "
+                f"| {mib(row['rss_kib'])} |")
     lines += [
         "",
         "| 7. 50 logins at once | batches | failed | granted "
-        "| batch wall ms "
-        "| login median | slowest | CPU ms per login | peak MiB "
-        "| SYNs dropped |",
+        "| batch wall ms | login median | slowest | CPU ms per login "
+        "| peak MiB | SYNs dropped (host) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
         "| ---: |",
     ]
@@ -722,26 +776,38 @@ def report(results):
         f"{ms(srv['curl_total_ms'])} ms.  The stand-in {other} answers a "
         f"token request in {ms(srv['other_token_answer_ms'])} ms.",
         "",
-        "| target | figure | limit | result |",
-        "| --- | ---: | ---: | --- |",
     ]
-    for what, figure, limit, passed in targets(s, results["crowd"]):
+    mine = targets(s, results["crowd"], "")
+    if baseline:
+        before = targets(s, results["crowd"], BASELINE)
+        lines += ["| target | baseline | this build | limit | result |",
+                  "| --- | ---: | ---: | ---: | --- |"]
+    else:
+        before = [None] * len(mine)
+        lines += ["| target | figure | limit | result |",
+                  "| --- | ---: | ---: | --- |"]
+    for old, (what, figure, limit, passed) in zip(before, mine):
         verdict = "" if passed is None else ("pass" if passed else "FAIL")
-        lines.append(f"| {what} | {figure:.2f} | {limit} | {verdict} |")
+        base = f"{old[1]:.2f} | " if old else ""
+        lines.append(f"| {what} | {base}{figure:.2f} | {limit} "
+                     f"| {verdict} |")
     if results["notes"]:
         lines += [""] + [f"Note: {note}" for note in results["notes"]]
     return "\n".join(lines)
 
 
-def targets(s, crowd):
-    """(what, figure, limit, passed or None for information).  The
-    driver's cost is subtracted only where a PAM login meets a client
-    without a driver (the curl CLI)."""
+def targets(s, crowd, tag):
+    """(what, figure, limit, passed or None for information) for the
+    build TAG.  The driver's cost is subtracted only where a PAM login
+    meets a client without a driver (the curl CLI)."""
     def wall(n):
-        return s[n]["wall_ms"]
+        return s[n + tag if n in MODULE_CASES else n]["wall_ms"]
 
     def cpu(n):
-        return s[n]["cpu_ms"]
+        return s[n + tag if n in MODULE_CASES else n]["cpu_ms"]
+
+    def rss(n):
+        return s[n + tag if n in MODULE_CASES else n]["rss_kib"]
 
     out = []
     ratio = wall("online") / wall("exec")
@@ -759,16 +825,19 @@ def targets(s, crowd):
     ratio = wall("bh_after") / wall("unix")
     out.append(("6: blackhole, logins after the first ÷ pam_unix", ratio,
                 "≤ 1.20", ratio <= 1.2))
-    row = crowd["online"]
+    row = crowd["online" + tag]
     failed = max(row["failed"], row["logins"] - row["granted"])
     out.append(("7: 50 concurrent pam_resgrid logins, failed or not "
                 "granted online", failed, "0", failed == 0))
     ratio = cpu("online") / (cpu("curl") + cpu("unix"))
     out.append(("CPU: online ÷ (curl CLI + pam_unix)", ratio, "≤ 1.00",
                 ratio <= 1.0))
-    ratio = s["online"]["rss_kib"] / s["curl"]["rss_kib"]
+    ratio = wall("onlinesys") / wall("online")
+    out.append(("system trust store ÷ one CA, online", ratio, "info",
+                None))
+    ratio = rss("online") / rss("curl")
     out.append(("8: peak memory, online ÷ curl CLI", ratio, "info", None))
-    ratio = s["online"]["rss_kib"] / s["unix"]["rss_kib"]
+    ratio = rss("online") / rss("unix")
     out.append(("8: peak memory, online ÷ pam_unix", ratio, "info", None))
     return out
 
@@ -801,6 +870,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", default=os.environ.get(
         "PRG_BUILD", str(TOP_SRCDIR)), help="the build to measure")
+    parser.add_argument("--baseline", default=os.environ.get(
+        "PRG_BASELINE"), help="a second build to measure in the same "
+        "run, for before and after")
     parser.add_argument("--runs", type=int, default=61,
                         help="interleaved rounds (default 61)")
     parser.add_argument("--driver", choices=("pamtester", "pam-drive"),
@@ -830,8 +902,9 @@ def main():
     # work on a shared machine then disturbs the figures less.
     os.nice(args.nice)
     load_before = os.getloadavg()[0]
-    world = World(args.build, args.driver, args.standin == "tuned")
-    for need in (world.module, world.drive):
+    world = World(args.build, args.baseline, args.driver,
+                  args.standin == "tuned")
+    for need in (*world.modules.values(), world.drive):
         if not need.exists():
             sys.exit(f"bench.py: {need} is missing: build it first "
                      "(make && make tests/pam-drive)")
@@ -856,6 +929,9 @@ def main():
         server = bench.server_timing()
         results = {
             "build": str(world.build), "commit": commit_of(world.build),
+            "baseline": str(world.baseline) if world.baseline else None,
+            "baseline_commit": commit_of(world.baseline)
+            if world.baseline else None,
             "driver": args.driver, "standin": args.standin,
             "runs": args.runs,
             "date": time.strftime("%Y-%m-%d"),

@@ -28,13 +28,14 @@ COMPONENTS = [
     ("pam_sm_authenticate", ["pam_sm_authenticate"]),
     ("  configuration", ["rg_config_load"]),
     ("  curl_global_init (OpenSSL start-up, openssl.cnf)",
-     ["curl_global_init"]),
-    ("  curl_easy_perform (all of the HTTPS exchanges)",
-     ["curl_easy_perform"]),
+     ["curl_global_init", "curl_global_init_mem"]),
+    ("  curl_easy_perform (the HTTPS exchanges, and whatever runs in "
+     "their callbacks)", ["curl_easy_perform"]),
     ("    SSL_CTX_new", ["SSL_CTX_new_ex", "SSL_CTX_new"]),
-    ("    trust store (CA file) loading",
+    ("    trust store loading (CA file or blob)",
      ["SSL_CTX_load_verify_file", "SSL_CTX_load_verify_locations",
-      "X509_STORE_load_file", "X509_load_cert_crl_file"]),
+      "X509_STORE_load_file", "X509_load_cert_crl_file",
+      "PEM_X509_INFO_read_bio_ex", "PEM_X509_INFO_read_bio"]),
     ("    TLS handshake", ["SSL_do_handshake", "SSL_connect"]),
     ("  yescrypt (crypt_rn: verifier made or checked)", ["crypt_rn"]),
     ("  id_token and answer decoding", ["rg_token_classify"]),
@@ -104,7 +105,8 @@ STRACE_LINE = re.compile(
 
 
 def strace_phases(world, argv, env, stdin):
-    """Wall time of one online login by phase, from an strace timeline."""
+    """Wall time in ms of one online login by phase, from an strace
+    timeline."""
     trace = world.dir / "strace.online"
     subprocess.run(
         ["strace", "-f", "-ttt", "-T", "-o", str(trace), "-e",
@@ -130,19 +132,20 @@ def strace_phases(world, argv, env, stdin):
     polls = sum(e[4] for e in events
                 if e[1] in ("poll", "ppoll") and sock[0] <= e[0] <= net_end)
     fsyncs = [e[4] for e in events if e[1] in ("fsync", "fdatasync")]
-    phases = [
-        ("start-up to the socket (exec, libpam, module, config, OpenSSL "
-         "start-up)", sock[0] - start),
-        ("socket open: TLS, token and rights requests", net_end - sock[0]),
-        ("  of which waiting for the server (poll)", polls),
-    ]
+    phases = {
+        "start-up to the socket (exec, libpam, module, config, OpenSSL "
+        "start-up)": sock[0] - start,
+        "socket open: TLS, token and rights requests": net_end - sock[0],
+        "  of which waiting for the server (poll)": polls,
+    }
     if lock is not None:
-        phases += [("after the network, before the cache lock (verifier)",
-                    lock - net_end),
-                   ("cache lock to exit (record write)", end - lock)]
-    phases.append((f"  of which in fsync() ({len(fsyncs)} calls)",
-                   sum(fsyncs)))
-    phases.append(("whole login under strace", end - start))
+        phases["after the network, before the cache lock (verifier)"] = (
+            lock - net_end)
+        phases["cache lock to exit (record write)"] = end - lock
+    phases["time in fsync(), all calls"] = sum(fsyncs)
+    phases["whole login under strace"] = end - start
+    phases = {label: 1000 * seconds for label, seconds in phases.items()}
+    phases["fsync() calls (a count, not ms)"] = len(fsyncs)
     return phases
 
 
@@ -178,25 +181,36 @@ def micro(world):
 
 
 def run(world):
-    """Returns {"text": markdown, ...figures}."""
-    online_argv, stdin = world.login("bench-online", "online")
-    offline_argv, _ = world.login("bench-offline", "offline")
-    profiles = {
-        "online": callgrind(world, "online", online_argv, world.env, stdin),
-        "offline": callgrind(world, "offline", offline_argv, world.env,
-                             stdin),
-        "curl CLI": callgrind(world, "curl", world.curl(world.url),
-                              world.bare_env, b""),
-    }
-    phases = strace_phases(world, online_argv, world.env, stdin)
+    """Profiles each build world measures; returns {"text": markdown,
+    ...figures}."""
+    profiles, phases = {}, {}
+    for tag, module in world.modules.items():
+        name = "this build" if not tag else "baseline"
+        online_argv, stdin = world.login(f"bench-online{tag}", f"online{tag}")
+        offline_argv, _ = world.login(f"bench-offline{tag}",
+                                      f"offline{tag}")
+        profiles[f"online, {name}"] = callgrind(
+            world, f"online{tag}", online_argv, world.env, stdin)
+        profiles[f"offline, {name}"] = callgrind(
+            world, f"offline{tag}", offline_argv, world.env, stdin)
+        phases[name] = strace_phases(world, online_argv, world.env, stdin)
+    profiles["curl CLI"] = callgrind(world, "curl", world.curl(world.url),
+                                     world.bare_env, b"")
     yescrypt_ms, replace_ms = micro(world)
 
-    lines = [f"Profile of `{world.module}`:", ""]
+    lines = ["Profile of " + " and ".join(
+        f"`{module}`" for module in world.modules.values()) + ":", ""]
     lines += component_table(profiles)
-    lines += ["", "| online login, wall time by phase | ms |",
-              "| --- | ---: |"]
-    lines += [f"| {label} | {1000 * seconds:.1f} |"
-              for label, seconds in phases]
+    lines += ["", "| online login, wall time by phase, ms | "
+              + " | ".join(phases) + " |",
+              "| --- |" + " ---: |" * len(phases)]
+    labels = []
+    for build in phases.values():
+        labels += [label for label in build if label not in labels]
+    for label in labels:
+        cells = [f"{build[label]:.1f}" if label in build else ""
+                 for build in phases.values()]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["",
               f"On their own: one yescrypt hash at cost 5 takes "
               f"{yescrypt_ms:.1f} ms; one record replacement (write, "
@@ -207,5 +221,5 @@ def run(world):
                 (counts[f] for f in functions if f in counts), None)
                 for label, functions in COMPONENTS}
                 for name, counts in profiles.items()},
-            "phases_ms": {label: 1000 * s for label, s in phases},
+            "phases_ms": phases,
             "yescrypt_ms": yescrypt_ms, "replace_ms": replace_ms}

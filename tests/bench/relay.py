@@ -57,7 +57,9 @@ async def pump(reader, writer, delay):
             if not data:
                 break
         await sender
-    except (ConnectionError, asyncio.CancelledError):
+    except OSError:
+        pass  # either side went away: this direction is done
+    finally:
         sender.cancel()
 
 
@@ -94,14 +96,30 @@ def write_port_file(path, port):
     os.replace(path + ".tmp", path)
 
 
+# The connections' tasks, so that none is collected while it still runs.
+RUNNING = set()
+
+
+def keep(coroutine_function):
+    async def handler(reader, writer):
+        task = asyncio.current_task()
+        RUNNING.add(task)
+        try:
+            await coroutine_function(reader, writer)
+        finally:
+            RUNNING.discard(task)
+    return handler
+
+
 async def serve(args):
     if args.mode == "delay":
         delay = args.delay_ms / 1000
 
+        @keep
         async def handler(reader, writer):
             await relay_one(reader, writer, args.target, delay)
     else:
-        handler = swallow
+        handler = keep(swallow)
     server = await asyncio.start_server(handler, "127.0.0.1", 0,
                                         backlog=128)
     write_port_file(args.port_file, server.sockets[0].getsockname()[1])
