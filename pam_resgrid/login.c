@@ -19,7 +19,9 @@ struct attempt {
   struct rg_login *login;
   struct rg_cache cache;
   bool have_cache;
-  char *verifier; /* made while the server was thinking, if it was */
+  char *verifier;     /* made while the server was thinking, if it was */
+  bool record_usable; /* what the cached record could do, seen before */
+  bool rights_fresh;  /* going to the network */
 };
 
 static void open_cache(struct attempt *a) {
@@ -105,6 +107,7 @@ static void carry_rights(struct attempt *a, struct rg_record *r) {
 
   if (l->have_rights) {
     r->has_rights = rg_rights_copy(&l->rights, &r->rights);
+    r->rights_at = r->has_rights ? r->online_at : 0;
     return;
   }
   if (rg_cache_load(&a->cache, l->local_user, &old, &why) != RG_FILE_OK)
@@ -112,6 +115,7 @@ static void carry_rights(struct attempt *a, struct rg_record *r) {
   if (old.has_rights && rg_rights_copy(&old.rights, &r->rights) &&
       rg_rights_copy(&old.rights, &l->rights)) {
     r->has_rights = true;
+    r->rights_at = old.rights_at;
     l->have_rights = true;
     l->rights_cached = true;
   }
@@ -209,21 +213,28 @@ static enum rg_result try_offline(struct attempt *a) {
   return result;
 }
 
-/* During an outage that another login noticed moments ago, users with a
- * usable record skip the network and its timeout. */
-static bool outage_known(struct attempt *a) {
+/* Looks at the user's record before going to the network: whether it
+ * could stand in for Resgrid, and whether its rights are recent. */
+static void peek(struct attempt *a) {
+  long long now = (long long)a->login->now;
   struct rg_record r;
   struct rg_why why;
-  bool usable;
 
   if (!a->have_cache ||
-      !rg_cache_outage_recent(&a->cache, a->login->now, a->cfg->outage_memory))
-    return false;
-  if (rg_cache_load(&a->cache, a->login->local_user, &r, &why) != RG_FILE_OK)
-    return false;
-  usable = rg_offline_state(&r, a->cfg, a->login->now) == RG_OFFLINE_USABLE;
+      rg_cache_load(&a->cache, a->login->local_user, &r, &why) != RG_FILE_OK)
+    return;
+  a->record_usable =
+      rg_offline_state(&r, a->cfg, a->login->now) == RG_OFFLINE_USABLE;
+  a->rights_fresh = r.has_rights && r.rights_at <= now &&
+                    now - r.rights_at < RG_RIGHTS_MAX_AGE;
   rg_record_free(&r);
-  return usable;
+}
+
+/* During an outage that another login noticed moments ago, users with a
+ * usable record skip the network and its timeout. */
+static bool outage_known(const struct attempt *a) {
+  return a->record_usable && rg_cache_outage_recent(&a->cache, a->login->now,
+                                                    a->cfg->outage_memory);
 }
 
 /* Fetches the rights on the token request's connection.  Anything but
@@ -252,11 +263,14 @@ static void fetch_rights(struct attempt *a, struct rg_http *http) {
     rg_log(a->log, LOG_WARNING, "rights unavailable: %s", why.text);
 }
 
-/* The rules need the rights, and so does the cache: a service with rules
- * may be used offline after a login through one without. */
+/* The rules need fresh rights.  The cache needs them too, since a
+ * service with rules may be used offline after logins through services
+ * without; but they cost a round trip, so a login without rules renews
+ * them only when the cached ones are missing or older than
+ * RG_RIGHTS_MAX_AGE. */
 static bool needs_rights(const struct attempt *a) {
   return a->login->want_rights || rg_rules_configured(a->cfg) ||
-         a->cfg->offline;
+         (a->have_cache && !a->rights_fresh);
 }
 
 /* The slow hash an accepted login will need, made while the network
@@ -313,6 +327,7 @@ static enum rg_result exchange(struct attempt *a) {
 static enum rg_result decide(struct attempt *a) {
   enum rg_result result;
 
+  peek(a);
   if (outage_known(a)) {
     snprintf(a->login->token.reason, sizeof(a->login->token.reason),
              "outage seen in the last %lds", a->cfg->outage_memory);
@@ -353,7 +368,7 @@ static int priority_of(enum rg_result result) {
 
 void rg_login_run(const struct rg_config *cfg, const struct rg_log *log,
                   struct rg_login *login) {
-  struct attempt a = {cfg, log, login, {-1, 0}, false, NULL};
+  struct attempt a = {cfg, log, login, {-1, 0}, false, NULL, false, false};
   bool mapped = strcmp(login->local_user, login->remote_user) != 0;
   struct rg_safe user, remote;
 

@@ -11,6 +11,10 @@
 #include "rights.h"
 #include "token.h"
 
+/* How old cached rights may be before a login through a service without
+ * rules fetches them again for the cache: an hour. */
+#define RG_RIGHTS_MAX_AGE 3600
+
 /* Zero is unavailable: a result nobody set never lets anyone in. */
 enum rg_result {
   RG_RESULT_UNAVAILABLE,   /* no answer and no usable record */

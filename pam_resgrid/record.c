@@ -22,12 +22,13 @@ char *rg_record_encode(const struct rg_record *r) {
     return NULL;
   obj = json_pack(
       "{s:i, s:s, s:s?, s:s?, s:s?, s:I, s:I, s:I, s:s?, s:I, "
-      "s:I, s:o}",
+      "s:I, s:o, s:I}",
       "version", RG_RECORD_VERSION, "user", r->user, "sub", r->sub, "name",
       r->name, "iss", r->iss, "id_exp", (json_int_t)r->id_exp, "token_expires",
       (json_int_t)r->token_expires, "online_at", (json_int_t)r->online_at,
       "verifier", r->verifier, "failures", (json_int_t)r->failures,
-      "locked_until", (json_int_t)r->locked_until, "rights", rights);
+      "locked_until", (json_int_t)r->locked_until, "rights", rights,
+      "rights_at", (json_int_t)r->rights_at);
   if (obj == NULL)
     return NULL;
   text = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -57,7 +58,8 @@ static bool sane(const struct rg_record *r, struct rg_why *why) {
   if (r->id_exp < 0 || r->id_exp > MAX_TIME || r->online_at <= 0 ||
       r->online_at > MAX_TIME || r->locked_until < 0 ||
       r->locked_until > MAX_TIME || r->token_expires < r->online_at ||
-      r->token_expires - r->online_at > RG_MAX_TOKEN_LIFE)
+      r->token_expires - r->online_at > RG_MAX_TOKEN_LIFE || r->rights_at < 0 ||
+      r->rights_at > MAX_TIME || (r->rights_at != 0) != r->has_rights)
     return fail(why, "a time is out of range");
   if (r->failures < 0 || r->failures > 1000000)
     return fail(why, "failure count out of range");
@@ -68,18 +70,19 @@ static bool sane(const struct rg_record *r, struct rg_why *why) {
 
 static bool unpack(json_t *root, struct rg_record *r, struct rg_why *why) {
   json_t *sub, *name, *iss, *verifier, *rights;
-  json_int_t version, id_exp, token_expires, online_at, failures, locked;
+  json_int_t version, id_exp, token_expires, online_at, failures, locked,
+      rights_at;
   const char *user;
   json_error_t err;
 
   if (json_unpack_ex(root, &err, JSON_STRICT,
                      "{s:I, s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:I, "
-                     "s:I, s:o}",
+                     "s:I, s:o, s:I}",
                      "version", &version, "user", &user, "sub", &sub, "name",
                      &name, "iss", &iss, "id_exp", &id_exp, "token_expires",
                      &token_expires, "online_at", &online_at, "verifier",
                      &verifier, "failures", &failures, "locked_until", &locked,
-                     "rights", &rights) != 0)
+                     "rights", &rights, "rights_at", &rights_at) != 0)
     return fail(why, "fields missing, extra or of the wrong type");
   if (version != RG_RECORD_VERSION)
     return fail(why, "unknown format version");
@@ -93,6 +96,7 @@ static bool unpack(json_t *root, struct rg_record *r, struct rg_why *why) {
   r->online_at = online_at;
   r->failures = failures;
   r->locked_until = locked;
+  r->rights_at = rights_at;
   if (!json_is_null(rights)) {
     if (!rg_rights_from_json(rights, &r->rights, why))
       return false;

@@ -28,6 +28,7 @@ struct rg_record {
   long long locked_until;  /* 0, or the end of an offline lockout */
   bool has_rights;         /* the department rights last seen online */
   struct rg_rights rights;
+  long long rights_at; /* when Resgrid gave them; 0 without rights */
 };
 
 /* Returns the JSON text, to free with rg_secret_free(), or NULL. */

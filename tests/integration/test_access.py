@@ -168,6 +168,27 @@ class Access(unittest.TestCase):
         self.assertEqual(self.account_only("chief").codes["account"],
                          PAM_SUCCESS)
 
+    def rights_requests(self):
+        return [r for r in self.server.requests()
+                if r["path"].endswith("GetCurrentUsersRights")]
+
+    def test_rights_are_renewed_only_when_needed(self):
+        self.rules()
+        self.auth_and_account("chief")
+        self.assertEqual(len(self.rights_requests()), 1, "first login")
+        self.auth_and_account("chief")
+        self.assertEqual(len(self.rights_requests()), 1,
+                         "fresh cached rights fetched again")
+        self.rules(require_admin="yes")
+        self.auth_and_account("chief")
+        self.assertEqual(len(self.rights_requests()), 2, "rules need them")
+        self.rules()
+        record = world.record("chief")
+        record["rights_at"] -= 3600
+        world.write_record("chief", record)
+        self.auth_and_account("chief")
+        self.assertEqual(len(self.rights_requests()), 3, "stale rights kept")
+
     def test_unavailable_rights_fall_back_to_the_cache(self):
         self.rules(require_admin="yes")
         self.auth_and_account("chief")

@@ -13,9 +13,9 @@
   "$y$j75$Ecpy1Hbx/ZZF0PUnIq9fh1$mdW2P2TkTbcBZjnp7wSW86GQdoNFsfVmDu3rKUDtAj9"
 
 static const char *const field_names[] = {
-    "version",  "user",     "sub",           "name",
-    "iss",      "id_exp",   "token_expires", "online_at",
-    "verifier", "failures", "locked_until",  "rights",
+    "version",      "user",          "sub",       "name",     "iss",
+    "id_exp",       "token_expires", "online_at", "verifier", "failures",
+    "locked_until", "rights",        "rights_at",
 };
 
 #define FIELD_COUNT (sizeof(field_names) / sizeof(field_names[0]))
@@ -137,6 +137,7 @@ START_TEST(test_round_trip_keeps_department_rights) {
   struct rg_why why = {""};
 
   in.has_rights = true;
+  in.rights_at = 1700000000;
   in.rights = (struct rg_rights){.department_id = dept_id,
                                  .department_code = dept_code,
                                  .is_admin = true,
@@ -147,6 +148,7 @@ START_TEST(test_round_trip_keeps_department_rights) {
   ck_assert_msg(rg_record_decode(text, strlen(text), &out, &why), "%s",
                 why.text);
   ck_assert(out.has_rights);
+  ck_assert_int_eq(out.rights_at, 1700000000);
   ck_assert_str_eq(out.rights.department_id, "d-42");
   ck_assert_str_eq(out.rights.department_code, "XK2P");
   ck_assert(out.rights.is_admin);
@@ -370,6 +372,7 @@ static const struct {
     {"rights", "5"},
     {"rights", "\"admin\""},
     {"rights", "[]"},
+    {"rights_at", "\"0\""},
 };
 
 #define WRONG_TYPE_COUNT (sizeof(wrong_types) / sizeof(wrong_types[0]))
