@@ -734,6 +734,9 @@ def header_dict(headers):
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 30
+    # Header and body go out in two sends; like Kestrel, do not let
+    # Nagle's algorithm hold the body back for the client's delayed ACK.
+    disable_nagle_algorithm = True
 
     def version_string(self):
         """The Server header ASP.NET Core sends."""
@@ -901,6 +904,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class EndpointServer(http.server.ThreadingHTTPServer):
     """One HTTPS listener on 127.0.0.1; all of them share STATE."""
+
+    # Fifty clients at once must not find the listen queue full: each SYN
+    # dropped costs its client a one-second retry.
+    request_queue_size = 128
 
     def __init__(self, name, tls, state, signer, verbose):
         self.endpoint_name = name
