@@ -174,25 +174,29 @@ class Sandbox:
         return user
 
     def _write_accounts(self):
-        """The host's system accounts (sshd needs its privilege
-        separation user) plus ours."""
-        ours = {u.name for u in self.users}
+        """The host's accounts (sshd needs its privilege separation
+        user) plus ours; a host entry with one of our names or ids is
+        left out, so that names and ids map only to our users."""
+        names = {u.name for u in self.users}
+        ids = {str(u.uid) for u in self.users}
 
-        def host_lines(path):
+        def host_lines(path, by_id=False):
             try:
                 lines = Path(path).read_text().splitlines()
             except FileNotFoundError:
                 return []
-            return [line for line in lines
-                    if line and line.split(":", 1)[0] not in ours]
+            fields = [line.split(":") for line in lines if line]
+            return [":".join(f) for f in fields
+                    if f[0] not in names
+                    and not (by_id and len(f) > 2 and f[2] in ids)]
 
-        passwd = host_lines("/etc/passwd") + [
+        passwd = host_lines("/etc/passwd", by_id=True) + [
             f"{u.name}:x:{u.uid}:{u.uid}:{u.name}:{u.home}:/bin/sh"
             for u in self.users]
         shadow = host_lines("/etc/shadow") + [
             f"{u.name}:{u.password_hash}:19700:0:99999:7:::"
             for u in self.users]
-        group = host_lines("/etc/group") + [
+        group = host_lines("/etc/group", by_id=True) + [
             f"{u.name}:x:{u.uid}:" for u in self.users]
         gshadow = host_lines("/etc/gshadow") + [
             f"{u.name}:!::" for u in self.users]
