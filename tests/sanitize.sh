@@ -41,14 +41,12 @@ cd build-asan/build || exit 1
 # runtime, hence verify_asan_link_order=0; its dlopen() of libc with
 # RTLD_DEEPBIND is refused by the sanitizer runtime, hence
 # NSS_WRAPPER_DISABLE_DEEPBIND.  Leaks are looked for in every
-# process; libpam's own and nss_wrapper's are not ours, see the
-# suppressions file.
+# process, and nothing is suppressed.
 NSS_WRAPPER_DISABLE_DEEPBIND=1
 export NSS_WRAPPER_DISABLE_DEEPBIND
 ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0
-export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+export ASAN_OPTIONS UBSAN_OPTIONS
 make -j"$(nproc)" check >check.log 2>&1
 status=$?
 grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' check.log

@@ -28,8 +28,7 @@ make -j"$(nproc)" tests/pam-drive pam_resgrid.la >/dev/null 2>&1 || {
 
 PAM_DRIVE_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full \
 --errors-for-leak-kinds=definite,indirect \
---show-leak-kinds=definite,indirect --track-fds=yes \
---suppressions=$top/tests/valgrind.supp"
+--show-leak-kinds=definite,indirect --track-fds=yes"
 TOP_SRCDIR=$top TOP_BUILDDIR=$top PYTHONDONTWRITEBYTECODE=1
 export PAM_DRIVE_WRAPPER TOP_SRCDIR TOP_BUILDDIR PYTHONDONTWRITEBYTECODE
 
