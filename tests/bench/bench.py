@@ -4,7 +4,7 @@ instead (issue 7, "Benchmark").
 
     tests/bench/bench.py [--build DIR] [--baseline DIR] [--runs N]
                          [--driver pamtester|pam-drive] [--profile]
-                         [--standin tuned|as-is] [--json FILE] [--keep]
+                         [--json FILE] [--keep]
 
 Everything runs on loopback against the stand-in Resgrid server over
 HTTPS, with a test CA made for the run, in one go:
@@ -61,12 +61,9 @@ sys.path.insert(0, str(TOP_SRCDIR / "tests" / "integration"))
 sys.path.insert(0, str(TOP_SRCDIR / "tests" / "standin"))
 
 from harness import nss_wrapper  # noqa: E402
-import standin  # noqa: E402
 from standin import Standin  # noqa: E402
 
 import profile_login  # noqa: E402
-
-STANDIN_AS_IS = standin.SERVER
 
 PASSWORD = "Engine 7 & Ladder=3 +%"
 TOKEN_PATH = "/api/v4/connect/token"
@@ -85,7 +82,8 @@ CLIENT_USERS = ["cli", "exec", "cli50", "exec50", "clisys"]
 MODULE_USERS = ["online", "online50", "onlinesys", "offline", "blackhole"]
 CREW = [f"crew{i:02d}" for i in range(CROWD)]
 BASELINE = "-base"
-SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+SYSTEM_CERTS = Path("/etc/ssl/certs")
+SYSTEM_BUNDLE = "ca-certificates.crt"
 
 
 def say(text):
@@ -101,6 +99,8 @@ class Sample:
     rss: int     # KiB, the largest peak of any process in the tree
     ok: bool
     out: str = ""
+    start: float = 0.0  # CLOCK_MONOTONIC seconds, fork
+    end: float = 0.0    # CLOCK_MONOTONIC seconds, reaped
 
 
 class Client:
@@ -130,12 +130,14 @@ class Client:
     def reap(self, check):
         if self.proc.wait() != 0:
             raise RuntimeError(f"spawn failed for {self.proc.args}")
-        wall_us, cpu_us, rss, code = map(int, self._result.read_text().split())
+        wall_us, cpu_us, rss, code, start_us, end_us = map(
+            int, self._result.read_text().split())
         self._result.unlink()
         self._out.seek(0)
         out = self._out.read().decode(errors="replace")
         self._out.close()
-        return Sample(wall_us / 1e6, cpu_us / 1e6, rss, check(code, out), out)
+        return Sample(wall_us / 1e6, cpu_us / 1e6, rss, check(code, out), out,
+                      start_us / 1e6, end_us / 1e6)
 
 
 def run_client(argv, env, stdin, check):
@@ -204,14 +206,6 @@ def yescrypt_hash(password, cost):
     return done.stdout.decode().strip()
 
 
-def start_standin(workdir, tuned):
-    """The stand-in, through standin_tuned.py unless it is to run as it
-    is (see there)."""
-    standin.SERVER = (HERE / "standin_tuned.py" if tuned
-                      else STANDIN_AS_IS)
-    return Standin().start(workdir)
-
-
 def wait_for_file(path, proc, seconds=10):
     deadline = time.monotonic() + seconds
     while not path.exists():
@@ -225,7 +219,7 @@ class World:
     """Accounts, PAM services, the stand-in and the relays, all under one
     folder in /var/tmp."""
 
-    def __init__(self, build, baseline, driver, tuned):
+    def __init__(self, build, baseline, driver):
         self.build = Path(build).resolve()
         self.baseline = Path(baseline).resolve() if baseline else None
         self.modules = {"": self.build / ".libs" / "pam_resgrid.so"}
@@ -237,7 +231,6 @@ class World:
                       + [user + tag for tag in self.modules
                          for user in MODULE_USERS] + CREW)
         self.driver = driver
-        self.tuned = tuned
         self.dir = Path(tempfile.mkdtemp(prefix="prg-bench-", dir="/var/tmp"))
         self.pamd = self.dir / "pam.d"
         self.pamd.mkdir()
@@ -247,9 +240,9 @@ class World:
     def start(self):
         self._launcher()
         self._accounts()
-        self.server = start_standin(self.dir, self.tuned)
+        self.server = Standin().start(self.dir)
         self.ca = self.server.ca_file
-        self._system_bundle()
+        self._system_trust()
         self.url = self.server.url()
         self.server.configure(rate_limit=0)
         for user in self.users:
@@ -283,13 +276,22 @@ class World:
         config.touch()
         os.chmod(config, 0o644)
 
-    def _system_bundle(self):
-        """The system's trust store with the test CA added: what loading
-        the default trust store costs, on a server it can verify."""
-        self.bundle = self.dir / "system-and-test-ca.pem"
-        system = SYSTEM_BUNDLE.read_text() if SYSTEM_BUNDLE.exists() else ""
-        self.bundle.write_text(system + Path(self.ca).read_text())
-        self.bundle_cas = self.bundle.read_text().count("BEGIN CERTIFICATE")
+    def _system_trust(self):
+        """A copy of the system's trust store, bundle and hashed folder,
+        with the test CA added: mounted over /etc/ssl/certs, it lets a
+        client without a CA of its own (pam_resgrid without ca_file, the
+        curl CLI without --cacert) trust the stand-in as it would trust
+        Resgrid, at the cost of the real store."""
+        self.certs = self.dir / "ssl-certs"
+        shutil.copytree(SYSTEM_CERTS, self.certs, symlinks=True)
+        shutil.copy(self.ca, self.certs / "prg-bench-test-ca.pem")
+        subprocess.run(["openssl", "rehash", str(self.certs)],
+                       capture_output=True, check=True)
+        bundle = self.certs / SYSTEM_BUNDLE
+        text = bundle.read_text() + Path(self.ca).read_text()
+        bundle.unlink()
+        bundle.write_text(text)
+        self.system_cas = text.count("BEGIN CERTIFICATE")
 
     def _launcher(self):
         Client.launcher = self.dir / "spawn"
@@ -312,14 +314,15 @@ class World:
         self.helpers.append(proc)
         return f"https://127.0.0.1:{wait_for_file(port_file, proc)}"
 
-    def module_line(self, tag, url, cache, ca=None, **extra):
-        """pam_resgrid of build TAG on URL, with a cache of its own."""
-        args = {"api_url": url, "ca_file": ca or self.ca,
+    def module_line(self, tag, url, cache, **extra):
+        """pam_resgrid of build TAG on URL, with a cache of its own; an
+        extra None drops a key."""
+        args = {"api_url": url, "ca_file": self.ca,
                 "cache_dir": str(self.dir / "cache" / (cache + tag)),
                 "config": str(self.dir / "empty.conf")}
         args.update(extra)
         return f"auth required {self.modules[tag]} " + " ".join(
-            f"{k}={v}" for k, v in args.items())
+            f"{k}={v}" for k, v in args.items() if v is not None)
 
     def _services(self):
         (self.dir / "cache").mkdir(mode=0o700)
@@ -343,7 +346,7 @@ class World:
         services = {
             "online": line(tag, self.url, "online"),
             "online50": line(tag, self.relay_url, "online50"),
-            "onlinesys": line(tag, self.url, "onlinesys", ca=self.bundle),
+            "onlinesys": line(tag, self.url, "onlinesys", ca_file=None),
             "offline-prime": line(tag, self.url, "offline"),
             "offline": line(tag, self.refused_url, "offline",
                             outage_memory=0),
@@ -361,7 +364,8 @@ class World:
         this process's own mount namespace only."""
         if os.readlink("/proc/self/ns/mnt") == os.environ[NAMESPACE_FLAG]:
             raise RuntimeError("not in a private mount namespace")
-        mounts = [(self.dir / "shadow", "/etc/shadow")]
+        mounts = [(self.dir / "shadow", "/etc/shadow"),
+                  (self.certs, str(SYSTEM_CERTS))]
         if self.driver == "pamtester":
             mounts.append((self.pamd, "/etc/pam.d"))
         for source, target in mounts:
@@ -380,11 +384,12 @@ class World:
             return code == 0 and "successfully authenticated" in out
         return code == 0 and "result auth 0 " in out
 
-    def curl(self, url, user="cli", ca=None):
+    def curl(self, url, user="cli", system_trust=False):
         form = self.dir / f"form-{user}"
         if not form.exists():
             form.write_text(self.form(user))
-        return ["curl", "-q", "-s", "-f", "--cacert", ca or self.ca,
+        trust = [] if system_trust else ["--cacert", self.ca]
+        return ["curl", "-q", "-s", "-f", *trust,
                 "-o", "/dev/null", "-d", f"@{form}",
                 "-w", "%{http_code} %{time_connect} %{time_appconnect} "
                 "%{time_pretransfer} %{time_starttransfer} %{time_total}",
@@ -425,9 +430,9 @@ class Bench:
         argv, stdin = self.w.login(service, user)
         return run_client(argv, self.w.env, stdin, self.w.login_ok)
 
-    def cli(self, url, user="cli", ca=None):
-        return run_client(self.w.curl(url, user, ca), self.w.bare_env, b"",
-                          curl_ok)
+    def cli(self, url, user="cli", system_trust=False):
+        return run_client(self.w.curl(url, user, system_trust),
+                          self.w.bare_env, b"", curl_ok)
 
     def interleaved_cases(self):
         w = self.w
@@ -439,8 +444,8 @@ class Bench:
             "exec": ("2 driver + pam_exec + curl",
                      lambda: self.pam("bench-exec", "exec")),
             "curlsys": (f"1 curl CLI, system trust store "
-                        f"({w.bundle_cas} CAs)",
-                        lambda: self.cli(w.url, "clisys", w.bundle)),
+                        f"({w.system_cas} CAs)",
+                        lambda: self.cli(w.url, "clisys", True)),
             "curl50": ("4 curl CLI, 50 ms RTT",
                        lambda: self.cli(w.relay_url, "cli50")),
             "exec50": ("4 driver + pam_exec + curl, 50 ms RTT",
@@ -457,8 +462,8 @@ class Bench:
 
         labels = {
             "online": "3 driver + pam_resgrid online",
-            "onlinesys": f"3 driver + pam_resgrid online, system trust "
-                         f"store ({self.w.bundle_cas} CAs)",
+            "onlinesys": "3 driver + pam_resgrid online, no ca_file "
+                         "(system trust store)",
             "online50": "4 driver + pam_resgrid online, 50 ms RTT",
             "offline": "5 driver + pam_resgrid offline (refused)",
         }
@@ -556,33 +561,40 @@ class Bench:
                 lambda batch, u, tag=tag: (
                     *w.login(f"bench-crowd-{batch}{tag}", u), w.env,
                     w.login_ok))
-        self.crowds = {}
+        self.crowds = {name: Crowd(label)
+                       for name, (label, _) in kinds.items()}
+        order = list(kinds)
+        shuffle = random.Random(11)
         for batch in range(CROWD_BATCHES):
-            for name, (label, plan) in kinds.items():
-                crowd = self.crowds.setdefault(name, Crowd(label))
+            shuffle.shuffle(order)
+            for name in order:
+                plan, crowd = kinds[name][1], self.crowds[name]
                 before = self.answered()
-                wall, samples, drops = self._batch(
+                wall, stagger, samples, drops = self._batch(
                     lambda u: plan(batch, u), CREW)
                 after = self.answered()
                 online = sum(after.get(u, 0) - before.get(u, 0)
                              for u in CREW)
-                crowd.add(wall, samples, drops, online)
+                crowd.add(wall, stagger, samples, drops, online)
 
     def _batch(self, plan, users):
-        """Starts every login of one batch, then reaps them all."""
+        """Starts every login of one batch, then reaps them all.  The
+        batch's wall time runs from the first login's start to the last
+        one's end, as spawn saw them."""
         before = listen_drops()
-        start = time.perf_counter()
         clients = []
         for user in users:
             argv, stdin, env, check = plan(user)
             clients.append((Client(argv, env, stdin), check))
         samples = [client.reap(check) for client, check in clients]
-        wall = time.perf_counter() - start
+        first = min(s.start for s in samples)
+        wall = max(s.end for s in samples) - first
+        stagger = max(s.start for s in samples) - first
         failed = [s.out for s in samples if not s.ok]
         if failed:
             say(f"  {len(failed)} of {len(users)} failed; the first "
                 f"said:\n{failed[0]}")
-        return wall, samples, listen_drops() - before
+        return wall, stagger, samples, listen_drops() - before
 
     def server_timing(self, runs=15):
         """The stand-in's own share: TLS handshake and answer times as the
@@ -599,7 +611,6 @@ class Bench:
             sign.add(run_client(["openssl", "dgst", "-sha256", "-sign",
                                  str(key)], self.w.bare_env, b"x" * 600,
                                 exit_zero))
-        other = self._other_standin(runs)
         rights = Series("rights", "rights GET")
         token = self._access_token()
         header = self.w.dir / "auth-header"
@@ -623,30 +634,7 @@ class Bench:
             "openssl_sign_ms": 1000 * sign.median("wall"),
             "rights_answer_ms": 1000 * statistics.median(waits)
             if waits else float("nan"),
-            "tuned": self.w.tuned,
-            "other_token_answer_ms": other,
         }
-
-    def _other_standin(self, runs):
-        """The token answer time of the stand-in with the other setting
-        of --standin, so the report can say what the tuning changes."""
-        workdir = self.w.dir / "other-standin"
-        workdir.mkdir()
-        shutil.copytree(self.w.server.cert_dir, workdir / "certs")
-        server = start_standin(workdir, not self.w.tuned)
-        try:
-            server.configure(rate_limit=0)
-            server.add_user("cli", PASSWORD)
-            waits = []
-            for _ in range(runs):
-                sample = run_client(self.w.curl(server.url()),
-                                    self.w.bare_env, b"", curl_ok)
-                if sample.ok:
-                    fields = sample.out.split()
-                    waits.append(float(fields[4]) - float(fields[3]))
-        finally:
-            server.stop()
-        return 1000 * statistics.median(waits) if waits else float("nan")
 
     def _access_token(self):
         form = self.w.dir / "form-cli"
@@ -663,9 +651,11 @@ class Crowd:
     def __init__(self, label):
         self.label = label
         self.walls, self.samples, self.drops, self.online = [], [], 0, 0
+        self.staggers = []
 
-    def add(self, wall, samples, drops, online):
+    def add(self, wall, stagger, samples, drops, online):
         self.walls.append(wall)
+        self.staggers.append(stagger)
         self.samples += samples
         self.drops += drops
         self.online += online
@@ -677,6 +667,7 @@ class Crowd:
                 "failed": sum(1 for s in self.samples if not s.ok),
                 "granted": self.online,
                 "batch_wall_ms": 1000 * statistics.median(self.walls),
+                "stagger_ms": 1000 * statistics.median(self.staggers),
                 "login_median_ms": 1000 * statistics.median(walls),
                 "login_max_ms": 1000 * walls[-1],
                 "cpu_per_login_ms": 1000 * statistics.mean(
@@ -726,7 +717,7 @@ def report(results):
         f"build `{results['build']}` ({results['commit']})"
         + (f", baseline `{baseline}` ({results['baseline_commit']})"
            if baseline else "")
-        + f", driver {results['driver']}, stand-in {results['standin']}, "
+        + f", driver {results['driver']}, "
         f"{results['runs']} interleaved rounds, {results['date']}, load "
         f"average {results['load'][0]:.1f} before, {results['load'][1]:.1f} "
         "after",
@@ -751,20 +742,20 @@ def report(results):
     lines += [
         "",
         "| 7. 50 logins at once | batches | failed | granted "
-        "| batch wall ms | login median | slowest | CPU ms per login "
-        "| peak MiB | SYNs dropped (host) |",
+        "| batch wall ms | of which starting | login median | slowest "
+        "| CPU ms per login | peak MiB | SYNs dropped (host) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: |",
+        "| ---: | ---: |",
     ]
     for row in results["crowd"].values():
         lines.append(
             f"| {row['label']} | {row['batches']} | {row['failed']} "
             f"| {row['granted']} "
-            f"| {ms(row['batch_wall_ms'])} | {ms(row['login_median_ms'])} "
+            f"| {ms(row['batch_wall_ms'])} | {ms(row['stagger_ms'])} "
+            f"| {ms(row['login_median_ms'])} "
             f"| {ms(row['login_max_ms'])} | {ms(row['cpu_per_login_ms'])} "
             f"| {mib(row['rss_kib'])} | {row['listen_drops']} |")
     srv = results["server"]
-    other = "as it is" if srv["tuned"] else "tuned"
     lines += [
         "",
         "The stand-in's share, alike in every online case (medians, as "
@@ -773,8 +764,7 @@ def report(results):
         f"about {ms(srv['openssl_sign_ms'])} ms is the openssl process "
         f"that signs the id_token; rights answer "
         f"{ms(srv['rights_answer_ms'])} ms; the whole curl exchange "
-        f"{ms(srv['curl_total_ms'])} ms.  The stand-in {other} answers a "
-        f"token request in {ms(srv['other_token_answer_ms'])} ms.",
+        f"{ms(srv['curl_total_ms'])} ms.",
         "",
     ]
     mine = targets(s, results["crowd"], "")
@@ -877,10 +867,6 @@ def parse_args():
                         help="interleaved rounds (default 61)")
     parser.add_argument("--driver", choices=("pamtester", "pam-drive"),
                         default="pamtester")
-    parser.add_argument("--standin", choices=("tuned", "as-is"),
-                        default="tuned",
-                        help="run the stand-in through standin_tuned.py "
-                        "(default) or as it is")
     parser.add_argument("--json", help="also write the figures here")
     parser.add_argument("--profile", action="store_true",
                         help="then profile one online and one offline "
@@ -902,8 +888,7 @@ def main():
     # work on a shared machine then disturbs the figures less.
     os.nice(args.nice)
     load_before = os.getloadavg()[0]
-    world = World(args.build, args.baseline, args.driver,
-                  args.standin == "tuned")
+    world = World(args.build, args.baseline, args.driver)
     for need in (*world.modules.values(), world.drive):
         if not need.exists():
             sys.exit(f"bench.py: {need} is missing: build it first "
@@ -932,7 +917,7 @@ def main():
             "baseline": str(world.baseline) if world.baseline else None,
             "baseline_commit": commit_of(world.baseline)
             if world.baseline else None,
-            "driver": args.driver, "standin": args.standin,
+            "driver": args.driver,
             "runs": args.runs,
             "date": time.strftime("%Y-%m-%d"),
             "load": [load_before, os.getloadavg()[0]],

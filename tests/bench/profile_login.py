@@ -135,7 +135,8 @@ def strace_phases(world, argv, env, stdin):
     phases = {
         "start-up to the socket (exec, libpam, module, config, OpenSSL "
         "start-up)": sock[0] - start,
-        "socket open: TLS, token and rights requests": net_end - sock[0],
+        "socket open: TLS, the requests, what runs in libcurl's "
+        "callbacks": net_end - sock[0],
         "  of which waiting for the server (poll)": polls,
     }
     if lock is not None:

@@ -2,10 +2,12 @@
  *
  *   spawn RESULT-FILE COMMAND [ARG...]
  *
- * Writes "wall_us cpu_us maxrss_kib status" to RESULT-FILE: wall time
- * from fork to reaping, user + system CPU and the peak resident size of
- * the command's whole process tree (its waited-for descendants
- * included), from wait4().  status is the exit code, or 128 + the signal.
+ * Writes "wall_us cpu_us maxrss_kib status start_us end_us" to
+ * RESULT-FILE: wall time from fork to reaping, user + system CPU and the
+ * peak resident size of the command's whole process tree (its
+ * waited-for descendants included), from wait4(); status is the exit
+ * code, or 128 + the signal; start and end are CLOCK_MONOTONIC, so that
+ * runs started side by side can be put on one time line.
  *
  * Why not measure from the Python benchmark directly: a child keeps the
  * peak resident size of the process it was forked from across exec, so
@@ -62,9 +64,10 @@ int main(int argc, char **argv) {
       return 2;
     }
   clock_gettime(CLOCK_MONOTONIC, &end);
-  fprintf(result, "%lld %lld %ld %d\n", micros(&end) - micros(&start),
+  fprintf(result, "%lld %lld %ld %d %lld %lld\n", micros(&end) - micros(&start),
           tv_micros(&usage.ru_utime) + tv_micros(&usage.ru_stime),
           usage.ru_maxrss,
-          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+          micros(&start), micros(&end));
   return fclose(result) == 0 ? 0 : 2;
 }
