@@ -1,3 +1,6 @@
+/* One login attempt: the exchange, then what the cache makes of it.
+ * Online answers decide; the cache stands in only when Resgrid is
+ * unavailable, and every change to a record is made under its lock. */
 #include "config.h"
 
 #include "login.h"
@@ -19,9 +22,11 @@ struct attempt {
   struct rg_login *login;
   struct rg_cache cache;
   bool have_cache;
-  char *verifier;     /* made while the server was thinking, if it was */
-  bool record_usable; /* what the cached record could do, seen before */
-  bool rights_fresh;  /* going to the network */
+  char *verifier; /* made while the server was thinking, if it was */
+
+  /* What the user's record offered before going to the network. */
+  bool record_usable;
+  bool rights_fresh;
 };
 
 static void open_cache(struct attempt *a) {

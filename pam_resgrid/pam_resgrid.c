@@ -1,6 +1,7 @@
-/* The PAM entry points.  They orchestrate: read the options, find the
- * user and the password, run the login, map the result to a PAM code in
- * one place, tell the user, clean up at one label. */
+/* The PAM entry points.  They orchestrate: leave root alone, read the
+ * options, find the user and the password, run the login, map the result
+ * to a PAM code in one place (pam_code), tell the user; run_phase() does
+ * the setting up and cleaning up for every phase. */
 #include "config.h"
 
 #include <pwd.h>
