@@ -95,8 +95,7 @@ static int set_common(struct rg_http *h) {
    * to parse 150 certificates. */
   if (cfg->ca_file != NULL || RG_SYSTEM_CA_PATH[0] != '\0') {
     SET(CURLOPT_CAINFO, NULL);
-    SET(CURLOPT_CAPATH,
-        cfg->ca_file != NULL ? NULL : RG_SYSTEM_CA_PATH);
+    SET(CURLOPT_CAPATH, cfg->ca_file != NULL ? NULL : RG_SYSTEM_CA_PATH);
   }
   /* Proxies named in the environment would let whoever runs su or sudo
    * route our traffic; a station that needs a proxy is a FIXME: add a
