@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import unittest
-from pathlib import Path
 
 import sandbox
 from harness import MODULE, PASSWORD
@@ -73,9 +72,14 @@ class Profile(unittest.TestCase):
         shutil.rmtree(world.cache, ignore_errors=True)
         box.pamd = box.copy_into("/etc/pam.d", "etc-pam.d")
         configs = box.copy_into("/usr/share/pam-configs", "pam-configs")
-        shutil.copy(sandbox.PROFILE, configs / "resgrid")
         box.copy_into("/var/lib/pam", "var-lib-pam")
         box.copy_into("/var/cache/debconf", "debconf")
+        # The stacks as pam-auth-update writes them from the host's
+        # profiles, whatever local edits the host's copies carry; then
+        # the package's profile arrives, as installing puts it there.
+        self.pam_auth_update("--package", "--force")
+        self.before = {name: self.stack(name) for name in COMMON}
+        shutil.copy(sandbox.PROFILE, configs / "resgrid")
         write_config()
 
     def pam_auth_update(self, *args):
@@ -91,11 +95,10 @@ class Profile(unittest.TestCase):
         return [line for line in self.stack(name).splitlines()
                 if module in line and not line.startswith("#")]
 
-    def assert_stacks_are_the_hosts(self):
+    def assert_stacks_are_as_before(self):
         for name in COMMON:
             with self.subTest(stack=name):
-                self.assertEqual(self.stack(name),
-                                 Path("/etc/pam.d", name).read_text())
+                self.assertEqual(self.stack(name), self.before[name])
 
     def login(self, user, password, *phases):
         proc = box.run(["pamtester", "login", user,
@@ -105,7 +108,7 @@ class Profile(unittest.TestCase):
 
     def test_registering_the_profile_changes_no_stack(self):
         self.pam_auth_update("--package")
-        self.assert_stacks_are_the_hosts()
+        self.assert_stacks_are_as_before()
         self.assertIn("resgrid",
                       (box.dir / "var-lib-pam" / "seen").read_text().split())
 
@@ -162,7 +165,7 @@ class Profile(unittest.TestCase):
         self.pam_auth_update("--enable", "resgrid")
         self.assertNotEqual(self.lines("common-auth", "pam_resgrid.so"), [])
         self.pam_auth_update("--disable", "resgrid")
-        self.assert_stacks_are_the_hosts()
+        self.assert_stacks_are_as_before()
 
     def test_disabled_profile_leaves_resgrid_users_out(self):
         self.pam_auth_update("--package")
