@@ -197,6 +197,8 @@ class Access(unittest.TestCase):
         self.assertEqual(result.codes["account"], PAM_SUCCESS)
         self.assertIn("rights unavailable: HTTP 500", result.log_text())
 
+    @unittest.skipIf(os.environ.get("PAM_DRIVE_WRAPPER"),
+                     "timeouts are stretched under valgrind")
     def test_rights_share_the_login_timeout(self):
         world.service(timeout="2", connect_timeout="1",
                       require_admin="yes")
