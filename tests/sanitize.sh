@@ -47,6 +47,10 @@ export NSS_WRAPPER_DISABLE_DEEPBIND
 ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS UBSAN_OPTIONS
+# Instrumented code runs a few times slower: give check's per-test
+# timeouts the same margin.
+CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-4}
+export CK_TIMEOUT_MULTIPLIER
 make -j"$(nproc)" check >check.log 2>&1
 status=$?
 grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' check.log
