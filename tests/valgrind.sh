@@ -32,11 +32,22 @@ PAM_DRIVE_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full \
 TOP_SRCDIR=$top TOP_BUILDDIR=$top PYTHONDONTWRITEBYTECODE=1
 export PAM_DRIVE_WRAPPER TOP_SRCDIR TOP_BUILDDIR PYTHONDONTWRITEBYTECODE
 
+# The test programs are independent (each has its own stand-in and
+# folder), so they run side by side, one per core.
+for t in $tests; do
+  name=$(basename "$t" .py)
+  (
+    python3 "$t" >"tests/valgrind-$name.log" 2>&1
+    echo $? >"tests/valgrind-$name.rc"
+  ) &
+done
+wait
+
 for t in $tests; do
   name=$(basename "$t" .py)
   log=tests/valgrind-$name.log
-  python3 "$t" >"$log" 2>&1
-  rc=$?
+  rc=$(cat "tests/valgrind-$name.rc")
+  rm -f "tests/valgrind-$name.rc"
   sed -n -e "s/^ok [0-9]* - \(.*\) # SKIP.*/SKIP: valgrind $name \1/p" \
     -e "/# SKIP/b" \
     -e "s/^ok [0-9]* - \(.*\)/PASS: valgrind $name \1/p" \
