@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,21 +28,12 @@ static char dir[64];
 static char cache_dir[96];
 static struct rg_cache cache;
 
-static int remove_entry(const char *path, const struct stat *st, int type,
-                        struct FTW *ftw) {
-  (void)st;
-  (void)type;
-  (void)ftw;
-  return remove(path);
-}
-
 static void make_root(void) {
-  snprintf(root, sizeof(root), "/tmp/rg-unit-cache-XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(root));
+  unit_make_root(root, sizeof(root), "cache");
 }
 
 static void remove_root(void) {
-  nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  unit_remove_root(root);
 }
 
 static void setup(void) {

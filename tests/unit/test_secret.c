@@ -1,5 +1,7 @@
 /* The secret-handling helpers: wiping release, and the hooks that make
  * jansson use it. */
+#include "config.h"
+
 #include <jansson.h>
 
 #include "secret.h"

@@ -5,7 +5,6 @@
 #include "unit.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,21 +24,12 @@ static struct rg_config cfg;
 static struct captured_log captured;
 static struct rg_log log_to_buffer;
 
-static int remove_entry(const char *path, const struct stat *st, int type,
-                        struct FTW *ftw) {
-  (void)st;
-  (void)type;
-  (void)ftw;
-  return remove(path);
-}
-
 static void make_root(void) {
-  snprintf(root, sizeof(root), "/tmp/rg-unit-usermap-XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(root));
+  unit_make_root(root, sizeof(root), "usermap");
 }
 
 static void remove_root(void) {
-  nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  unit_remove_root(root);
 }
 
 static void setup(void) {

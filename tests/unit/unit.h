@@ -4,6 +4,7 @@
 #define RG_UNIT_H
 
 #include <check.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,25 @@ static inline void capture_sink(void *arg, int priority, const char *line) {
 static inline struct rg_log capture_log(struct captured_log *c) {
   c->text[0] = '\0';
   return (struct rg_log){capture_sink, c, true};
+}
+
+static inline int unit_remove_entry(const char *path, const struct stat *st,
+                                    int type, struct FTW *ftw) {
+  (void)st;
+  (void)type;
+  (void)ftw;
+  return remove(path);
+}
+
+/* A scratch folder /tmp/rg-unit-NAME-XXXXXX for one test program, made in
+ * an unchecked fixture so that it is removed even when a test dies. */
+static inline void unit_make_root(char *root, size_t size, const char *name) {
+  snprintf(root, size, "/tmp/rg-unit-%s-XXXXXX", name);
+  ck_assert_ptr_nonnull(mkdtemp(root));
+}
+
+static inline void unit_remove_root(const char *root) {
+  nftw(root, unit_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Runs suite in forked children (a crash fails one test, not the run) and
