@@ -444,7 +444,7 @@ static enum rg_config_status set_defaults(struct rg_config *cfg) {
   memset(cfg, 0, sizeof(*cfg));
   cfg->connect_timeout = 3;
   cfg->timeout = 10;
-  cfg->minimum_uid = 1000;
+  cfg->minimum_uid = RG_DEFAULT_MINIMUM_UID;
   cfg->offline = true;
   cfg->offline_grace = 3 * 86400;
   cfg->offline_max_failures = 5;

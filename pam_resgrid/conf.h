@@ -9,6 +9,7 @@
 #include "log.h"
 
 #define RG_DEFAULT_CONFIG "/etc/security/pam_resgrid.conf"
+#define RG_DEFAULT_MINIMUM_UID 1000
 
 struct rg_config {
   char *api_url; /* https://host[:port][/prefix], no trailing '/' */

@@ -330,29 +330,35 @@ static int change_password(struct module *m) {
   return PAM_AUTHTOK_ERR;
 }
 
-/* Root is never ours, whatever the configuration says: a broken file
- * must not lock root out of a machine.  Asked before anything else. */
-static bool is_root(pam_handle_t *pamh) {
+/* The uid of the local account being logged in, or -1 when unknown. */
+static long local_uid(pam_handle_t *pamh) {
   const struct passwd *pw;
   const char *user = NULL;
 
   if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL)
-    return false;
+    return -1;
   pw = pam_modutil_getpwnam(pamh, user);
-  return pw != NULL && pw->pw_uid == 0;
+  return pw != NULL ? (long)pw->pw_uid : -1;
 }
 
-/* What every phase does around its own work. */
+/* What every phase does around its own work.  Root is never ours,
+ * whatever the configuration says, and is settled before it is read.
+ * When the configuration cannot be read, neither can minimum_uid: system
+ * accounts below its default are then left to the other modules, since
+ * PAM_IGNORE grants nothing, and only the rest get the error. */
 static int run_phase(pam_handle_t *pamh, int flags, int argc, const char **argv,
                      int (*phase)(struct module *)) {
+  long uid = local_uid(pamh);
   struct module m;
   int rc;
 
-  if (is_root(pamh))
+  if (uid == 0)
     return PAM_IGNORE;
   rc = module_start(&m, pamh, flags, argc, argv);
   if (rc == PAM_SUCCESS)
     rc = phase(&m);
+  else if (rc == PAM_SERVICE_ERR && uid > 0 && uid < RG_DEFAULT_MINIMUM_UID)
+    rc = PAM_IGNORE;
   module_end(&m);
   return rc;
 }

@@ -277,6 +277,11 @@ class Online(unittest.TestCase):
         self.assertEqual(result.code, IGNORED)
         self.assertEqual(result.logs, [])
 
+    def test_system_accounts_are_ignored_with_a_broken_configuration(self):
+        world.service(timeout="soon")
+        self.assertEqual(self.login(user="daemon").code, IGNORED)
+        self.assertEqual(self.login(user="responder").code, PAM_SERVICE_ERR)
+
     def test_root_is_ignored_and_never_sent(self):
         self.assertEqual(self.login(user="root").code, IGNORED)
         self.assert_no_request()
