@@ -83,16 +83,18 @@ class ConfigurationFile(unittest.TestCase):
 
     def verdict_on(self, text):
         """What the module makes of a configuration file, without asking
-        anybody: a system account's account phase reads the file, then
-        leaves the account alone (root would be left alone unread)."""
+        anybody: the password phase of a user who never signed in through
+        Resgrid reads the file, then leaves the account alone.  (System
+        accounts and root are left alone even when the file is broken.)"""
         path = world.dir / "packaged.conf"
         path.write_text(text)
         os.chmod(path, 0o644)
         world.service(lines=[
-            f"account [success=done ignore=ignore default=die] "
+            f"password [success=done ignore=ignore default=die] "
             f"{harness.MODULE} config={path}",
-            "account requisite pam_debug.so acct=cred_expired"])
-        return world.run("daemon", phases=("account",)).code
+            "password requisite pam_debug.so prechauthtok=cred_expired "
+            "chauthtok=cred_expired"])
+        return world.run("responder", phases=("chauthtok",)).code
 
     def test_the_module_accepts_the_file_as_shipped(self):
         self.assertEqual(self.verdict_on(CONFFILE.read_text()), IGNORED)
