@@ -44,16 +44,18 @@ enum rg_file_status rg_fd_check(int fd, const struct rg_trust_rule *rule,
   return RG_FILE_UNTRUSTED;
 }
 
-static enum rg_file_status read_all(int fd, size_t max, char **data,
+/* Reads the size fstat gave (the checks have bounded it), allocating
+ * just that, and one byte more: a file that grew after fstat is caught,
+ * and refused. */
+static enum rg_file_status read_all(int fd, size_t size, char **data,
                                     size_t *len, struct rg_why *why) {
-  char *buf = malloc(max + 1);
+  char *buf = malloc(size + 2);
   size_t n = 0;
 
   if (buf == NULL)
     return RG_FILE_NOMEM;
-  /* Read one byte past the cap: a file that grew after fstat is caught. */
-  while (n <= max) {
-    ssize_t r = read(fd, buf + n, max + 1 - n);
+  while (n <= size) {
+    ssize_t r = read(fd, buf + n, size + 1 - n);
 
     if (r < 0 && errno == EINTR)
       continue;
@@ -66,11 +68,10 @@ static enum rg_file_status read_all(int fd, size_t max, char **data,
       break;
     n += (size_t)r;
   }
-  if (n > max) {
+  if (n > size) {
     explicit_bzero(buf, n);
     free(buf);
-    snprintf(why->text, sizeof(why->text), "larger than %zu bytes", max);
-    return RG_FILE_UNTRUSTED;
+    return refuse(why, "changed while being read");
   }
   buf[n] = '\0';
   *data = buf;
@@ -83,6 +84,7 @@ enum rg_file_status rg_file_read_trusted(int dirfd, const char *path,
                                          char **data, size_t *len,
                                          struct rg_why *why) {
   enum rg_file_status st;
+  struct stat info;
   int fd;
 
   why->text[0] = '\0';
@@ -97,8 +99,12 @@ enum rg_file_status rg_file_read_trusted(int dirfd, const char *path,
     return RG_FILE_ERROR;
   }
   st = rg_fd_check(fd, rule, 0, why);
+  if (st == RG_FILE_OK && fstat(fd, &info) != 0) {
+    snprintf(why->text, sizeof(why->text), "fstat: %s", strerror(errno));
+    st = RG_FILE_ERROR;
+  }
   if (st == RG_FILE_OK)
-    st = read_all(fd, rule->max_size, data, len, why);
+    st = read_all(fd, (size_t)info.st_size, data, len, why);
   close(fd);
   return st;
 }
