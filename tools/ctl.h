@@ -44,6 +44,10 @@ struct rg_rights;
 /* Prints rights (and adds them to the JSON document). */
 void ctl_show_rights(struct ctl *ctl, const struct rg_rights *rights);
 
+/* A JSON string of text, which jansson refuses when it is not UTF-8
+ * (a path or URL may not be): then escaped as in the log. */
+json_t *ctl_string(const char *text);
+
 /* Sets key in the JSON document, taking the reference of value. */
 void ctl_put(struct ctl *ctl, const char *key, json_t *value);
 

@@ -44,9 +44,9 @@ static bool check_cache(struct ctl *ctl) {
           : st == RG_FILE_MISSING ? "missing (made at the first login)"
                                   : why.text;
   ctl_say(ctl, "cache:   %s: %s\n", ctl->cfg.cache_dir, state);
-  ctl_put(
-      ctl, "cache",
-      json_pack("{s:s, s:s}", "folder", ctl->cfg.cache_dir, "state", state));
+  ctl_put(ctl, "cache",
+          json_pack("{s:o, s:s}", "folder", ctl_string(ctl->cfg.cache_dir),
+                    "state", state));
   return st == RG_FILE_OK || st == RG_FILE_MISSING;
 }
 
@@ -89,7 +89,7 @@ static bool check_dns(struct ctl *ctl) {
   ctl_say(ctl, "dns:     %s -> %s (%.0f ms)\n", host,
           rc == 0 ? address : gai_strerror(rc), seconds_since(&start) * 1000);
   ctl_put(ctl, "dns",
-          json_pack("{s:s, s:s, s:b}", "host", host, "address",
+          json_pack("{s:o, s:s, s:b}", "host", ctl_string(host), "address",
                     rc == 0 ? address : gai_strerror(rc), "ok", rc == 0));
   if (found != NULL)
     freeaddrinfo(found);
@@ -97,17 +97,24 @@ static bool check_dns(struct ctl *ctl) {
   return rc == 0;
 }
 
+/* The certificate's words come from the server: escaped before they
+ * reach a terminal or a JSON document. */
 static void report_tls(struct ctl *ctl, const struct rg_probe *p) {
+  struct rg_safe subject, issuer, expires;
+
+  rg_sanitize(&subject, p->subject);
+  rg_sanitize(&issuer, p->issuer);
+  rg_sanitize(&expires, p->expires);
   ctl_say(ctl,
           "tls:     verified, %d certificate(s) sent\n"
           "         subject %s\n"
           "         issuer  %s\n"
           "         expires %s\n",
-          p->certs, p->subject, p->issuer, p->expires);
+          p->certs, subject.text, issuer.text, expires.text);
   ctl_put(ctl, "tls",
           json_pack("{s:b, s:i, s:s, s:s, s:s}", "ok", 1, "certificates",
-                    p->certs, "subject", p->subject, "issuer", p->issuer,
-                    "expires", p->expires));
+                    p->certs, "subject", subject.text, "issuer", issuer.text,
+                    "expires", expires.text));
 }
 
 /* The clock matters offline: records dated in the future are refused,
@@ -129,6 +136,7 @@ static bool report_clock(struct ctl *ctl, const struct rg_probe *p) {
 
 static int check_server(struct ctl *ctl) {
   struct rg_why why = {""};
+  struct rg_safe detail;
   struct rg_probe p;
   struct rg_http http;
   bool clock_ok;
@@ -149,11 +157,13 @@ static int check_server(struct ctl *ctl) {
     return CTL_CACHE;
   }
   if (p.curl_code != 0) {
+    /* libcurl's words may quote the server's certificate. */
+    rg_sanitize(&detail, http.detail);
     ctl_say(ctl, "https:   %s: %s\n", curl_easy_strerror((CURLcode)p.curl_code),
-            http.detail);
+            detail.text);
     ctl_put(ctl, "https",
             json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
-                      curl_easy_strerror(p.curl_code), "detail", http.detail));
+                      curl_easy_strerror(p.curl_code), "detail", detail.text));
     rg_http_close(&http);
     return CTL_UNAVAILABLE;
   }
@@ -176,7 +186,8 @@ int ctl_check(struct ctl *ctl) {
 
   ctl_say(ctl, "config:  ok, api_url %s\n", ctl->cfg.api_url);
   ctl_put(ctl, "config",
-          json_pack("{s:b, s:s}", "ok", 1, "api_url", ctl->cfg.api_url));
+          json_pack("{s:b, s:o}", "ok", 1, "api_url",
+                    ctl_string(ctl->cfg.api_url)));
   cache_ok = check_cache(ctl);
   rc = check_dns(ctl) ? check_server(ctl) : CTL_UNAVAILABLE;
   if (rc == CTL_OK && !cache_ok)

@@ -71,6 +71,13 @@ const char *ctl_time(long long when, char *out, size_t size) {
   return out;
 }
 
+json_t *ctl_string(const char *text) {
+  struct rg_safe safe;
+  json_t *string = json_string(text);
+
+  return string != NULL ? string : json_string(rg_sanitize(&safe, text));
+}
+
 void ctl_put(struct ctl *ctl, const char *key, json_t *value) {
   if (ctl->out != NULL)
     json_object_set_new(ctl->out, key, value);

@@ -96,6 +96,16 @@ class Ctl(unittest.TestCase):
         self.assertEqual(doc["https"]["status"], 200)
         self.assertLessEqual(abs(doc["clock"]["skew_s"]), 5)
 
+    def test_check_in_json_survives_a_path_that_is_not_utf8(self):
+        folder = os.fsencode(str(world.dir)) + b"/caf\xe9"
+        proc = subprocess.run(
+            [str(CTL), "--config", str(self.config), "--cache-dir", folder,
+             "--json", "check"], capture_output=True, timeout=60,
+            env=world.env)
+        doc = json.loads(proc.stdout)
+        self.assertTrue(doc["cache"]["folder"].endswith("/caf\\xe9"))
+        self.assertTrue(doc["config"]["ok"])
+
     def test_check_reports_an_unreachable_server(self):
         self.write_config("https://127.0.0.1:1")
         proc = self.ctl("check")
