@@ -336,6 +336,16 @@ class Online(unittest.TestCase):
                            phases=("chauthtok",))
         self.assertNotIn("Resgrid", " ".join(result.errors))
 
+    def test_sslkeylogfile_of_the_caller_is_never_written(self):
+        keylog = world.dir / "keys.log"
+        world.env["SSLKEYLOGFILE"] = str(keylog)
+        try:
+            result = self.login()
+        finally:
+            del world.env["SSLKEYLOGFILE"]
+        self.assertEqual(result.code, PAM_SUCCESS)
+        self.assertFalse(keylog.exists(), "TLS secrets written for the caller")
+
     def test_debug_adds_detail(self):
         world.service(debug=True, offline_grace="off")
         self.server.set_mode("close")
