@@ -200,36 +200,8 @@ static char *token_body(const struct rg_config *cfg, const char *user,
   return rg_form_encode(fields, sizeof(fields) / sizeof(fields[0]));
 }
 
-static int progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
-                    curl_off_t ultotal, curl_off_t ulnow) {
-  struct rg_http_idle *idle = arg;
-
-  (void)dltotal;
-  if (!idle->done && ultotal > 0 && ulnow == ultotal && dlnow == 0) {
-    idle->done = 1;
-    idle->run(idle->arg);
-  }
-  return 0;
-}
-
-/* Hands idle to libcurl's progress callback, which runs between the
- * steps of the transfer. */
-static CURLcode watch(CURL *c, struct rg_http_idle *idle) {
-  CURLcode rc;
-
-  if (idle == NULL)
-    return curl_easy_setopt(c, CURLOPT_NOPROGRESS, 1L);
-  rc = curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress);
-  if (rc == CURLE_OK)
-    rc = curl_easy_setopt(c, CURLOPT_XFERINFODATA, idle);
-  if (rc == CURLE_OK)
-    rc = curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  return rc;
-}
-
 int rg_http_token(struct rg_http *h, const char *user, const char *password,
-                  struct rg_http_idle *idle, struct rg_http_answer *answer,
-                  long *elapsed_ms) {
+                  struct rg_http_answer *answer, long *elapsed_ms) {
   struct curl_slist *headers = NULL;
   struct curl_slist *more;
   char url[1100];
@@ -249,13 +221,11 @@ int rg_http_token(struct rg_http *h, const char *user, const char *password,
       curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers) == CURLE_OK &&
       curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(form)) ==
           CURLE_OK &&
-      curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, form) == CURLE_OK &&
-      watch(h->curl, idle) == CURLE_OK) {
+      curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, form) == CURLE_OK) {
     perform(h, answer);
     rc = 0;
   }
   /* Nothing of ours may stay referenced by the handle once freed. */
-  curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 1L);
   curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, NULL);
   curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all(headers);

@@ -39,23 +39,13 @@ enum rg_http_status {
 enum rg_http_status rg_http_open(struct rg_http *h, const struct rg_config *cfg,
                                  struct rg_why *why);
 
-/* Work to do while the server thinks: called at most once per request,
- * after the whole request has been sent and before any of the answer has
- * been read.  Not called when the request never got out. */
-struct rg_http_idle {
-  void (*run)(void *arg);
-  void *arg;
-  int done;
-};
-
 /* Posts the password grant for user to the token endpoint and describes
  * the answer in *answer, whose body stays valid until the next request or
  * rg_http_close().  The password is form-encoded into a buffer that is
  * wiped before this returns.  *elapsed_ms is the time the exchange took.
- * idle may be NULL.  Returns -1 only when out of memory. */
+ * Returns -1 only when out of memory. */
 int rg_http_token(struct rg_http *h, const char *user, const char *password,
-                  struct rg_http_idle *idle, struct rg_http_answer *answer,
-                  long *elapsed_ms);
+                  struct rg_http_answer *answer, long *elapsed_ms);
 
 /* Asks for the department rights with the access token, on the handle
  * (and so the connection) of the token request, within budget_ms: what

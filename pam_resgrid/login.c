@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "hasher.h"
 #include "http.h"
 #include "offline.h"
 #include "secret.h"
@@ -22,7 +23,7 @@ struct attempt {
   struct rg_login *login;
   struct rg_cache cache;
   bool have_cache;
-  char *verifier; /* made while the server was thinking, if it was */
+  struct rg_hasher hasher; /* the verifier, made during the exchange */
 
   /* What the user's record offered before going to the network. */
   bool record_usable;
@@ -90,10 +91,11 @@ static bool fresh_record(struct attempt *a, struct rg_record *r) {
   r->id_exp = c->exp;
   r->online_at = (long long)l->now;
   r->token_expires = r->online_at + l->token.expires_in;
-  r->verifier = a->verifier != NULL
-                    ? a->verifier
-                    : rg_verifier_make(l->password, a->cfg->verifier_cost);
-  a->verifier = NULL;
+  r->verifier = rg_hasher_join(&a->hasher);
+  if (r->verifier != NULL)
+    rg_debug(a->log, "verifier made beside the exchange");
+  else
+    r->verifier = rg_verifier_make(l->password, a->cfg->verifier_cost);
   if (r->verifier == NULL)
     rg_log(a->log, LOG_WARNING,
            "no verifier for this password: no offline login until the next "
@@ -278,23 +280,24 @@ static bool needs_rights(const struct attempt *a) {
          (a->have_cache && !a->rights_fresh);
 }
 
-/* The slow hash an accepted login will need, made while the network
- * keeps us waiting anyway; wasted only when the answer is a refusal. */
-static void make_verifier(void *arg) {
-  struct attempt *a = arg;
-
-  a->verifier = rg_verifier_make(a->login->password, a->cfg->verifier_cost);
-  rg_debug(a->log, "verifier made while waiting for Resgrid");
+/* Starts the slow hash an accepted login will store, to run beside the
+ * handshakes and the server's wait.  It is wasted when the answer is a
+ * refusal or does not come: the price of not adding it to every online
+ * login. */
+static void start_verifier(struct attempt *a) {
+  if (a->have_cache &&
+      !rg_hasher_start(&a->hasher, a->login->password, a->cfg->verifier_cost))
+    rg_debug(a->log, "no thread for the verifier: made after the exchange");
 }
 
 static enum rg_result exchange(struct attempt *a) {
   struct rg_login *l = a->login;
-  struct rg_http_idle idle = {make_verifier, a, 0};
   struct rg_http_answer answer;
   struct rg_why why = {""};
   struct rg_http http;
   int rc;
 
+  start_verifier(a);
   switch (rg_http_open(&http, a->cfg, &why)) {
   case RG_HTTP_OK:
     break;
@@ -304,8 +307,8 @@ static enum rg_result exchange(struct attempt *a) {
   case RG_HTTP_NOMEM:
     return RG_RESULT_NOMEM;
   }
-  rc = rg_http_token(&http, l->remote_user, l->password,
-                     a->have_cache ? &idle : NULL, &answer, &l->elapsed_ms);
+  rc = rg_http_token(&http, l->remote_user, l->password, &answer,
+                     &l->elapsed_ms);
   if (rc == 0 && !rg_token_classify(&answer, l->remote_user, &l->token))
     rc = -1;
   if (rc == 0 && answer.curl_code != 0 && http.detail[0] != '\0')
@@ -373,7 +376,7 @@ static int priority_of(enum rg_result result) {
 
 void rg_login_run(const struct rg_config *cfg, const struct rg_log *log,
                   struct rg_login *login) {
-  struct attempt a = {cfg, log, login, {-1, 0}, false, NULL, false, false};
+  struct attempt a = {.cfg = cfg, .log = log, .login = login, .cache = {-1, 0}};
   bool mapped = strcmp(login->local_user, login->remote_user) != 0;
   struct rg_safe user, remote;
 
@@ -384,7 +387,9 @@ void rg_login_run(const struct rg_config *cfg, const struct rg_log *log,
   login->detail[0] = '\0';
   open_cache(&a);
   login->result = decide(&a);
-  rg_secret_free(a.verifier);
+  /* Refused, unavailable or not stored: the thread is joined all the
+   * same, here, after any offline check it ran beside. */
+  rg_secret_free(rg_hasher_join(&a.hasher));
   if (a.have_cache)
     rg_cache_close(&a.cache);
   rg_log(log, priority_of(login->result), "user %s%s%s: %s (%s) in %ld ms",

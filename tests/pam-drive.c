@@ -13,7 +13,8 @@
  *   prompt-on|prompt-off|info|error TEXT   what the conversation saw
  *   log PRIORITY TEXT                      a line sent to syslog
  *   result PHASE CODE NAME                 a phase's PAM code
- *   fds-leaked N / sigpipe-changed yes|no  host hygiene after all phases
+ *   fds-leaked N / threads-left N          host hygiene after all phases
+ *   sigpipe-changed yes|no / sigmask-changed yes|no
  *
  * syslog is captured by defining __syslog_chk here, which libpam calls:
  * it is libc's interface, not ours, and nothing reaches the host's log.
@@ -115,6 +116,27 @@ static int count_fds(int first, int show) {
   return n;
 }
 
+/* Counts this process's threads. */
+static int count_threads(void) {
+  DIR *d = opendir("/proc/self/task");
+  struct dirent *e;
+  int n = 0;
+
+  if (d == NULL)
+    return -1;
+  while ((e = readdir(d)) != NULL)
+    n += e->d_name[0] != '.';
+  closedir(d);
+  return n;
+}
+
+static int same_mask(const sigset_t *a, const sigset_t *b) {
+  for (int sig = 1; sig <= SIGRTMAX; sig++)
+    if (sigismember(a, sig) != sigismember(b, sig))
+      return 0;
+  return 1;
+}
+
 static int run_phase(pam_handle_t *pamh, const char *phase) {
   if (strcmp(phase, "auth") == 0)
     return pam_authenticate(pamh, 0);
@@ -154,7 +176,9 @@ int main(int argc, char **argv) {
   static const char *const default_phase[] = {"auth"};
   const char *const *phases = default_phase;
   struct sigaction before, after;
+  sigset_t mask_before, mask_after;
   int nphases = 1;
+  int threads;
   int repeat = 1;
   int fds;
 
@@ -173,6 +197,13 @@ int main(int argc, char **argv) {
     nphases = argc - 4;
   }
   sigaction(SIGPIPE, NULL, &before);
+  /* A mask with a few signals blocked, as hosts have: the module must
+   * hand it back as it found it. */
+  sigemptyset(&mask_before);
+  sigaddset(&mask_before, SIGUSR2);
+  sigaddset(&mask_before, SIGWINCH);
+  sigprocmask(SIG_SETMASK, &mask_before, NULL);
+  threads = count_threads();
   /* The name service may keep its files open once asked: ask it first,
    * so that only what the module leaves open counts. */
   (void)getpwnam(argv[3]);
@@ -182,10 +213,14 @@ int main(int argc, char **argv) {
       return 2;
   }
   sigaction(SIGPIPE, NULL, &after);
+  sigprocmask(SIG_SETMASK, NULL, &mask_after);
   printf("fds-leaked %d\n", count_fds(fds, 0) - fds);
   if (count_fds(fds, 0) != fds)
     count_fds(3, 1);
   printf("sigpipe-changed %s\n",
          before.sa_handler != after.sa_handler ? "yes" : "no");
+  printf("threads-left %d\n", count_threads() - threads);
+  printf("sigmask-changed %s\n",
+         same_mask(&mask_before, &mask_after) ? "no" : "yes");
   return 0;
 }

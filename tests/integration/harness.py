@@ -82,7 +82,9 @@ class Result:
         self.codes = {}
         self.infos, self.errors, self.prompts, self.logs = [], [], [], []
         self.fds_leaked = None
+        self.threads_left = None
         self.sigpipe_changed = None
+        self.sigmask_changed = None
         for line in text.splitlines():
             kind, _, rest = line.partition(" ")
             if kind == "result":
@@ -99,8 +101,25 @@ class Result:
                 self.logs.append((int(priority), message))
             elif kind == "fds-leaked":
                 self.fds_leaked = int(rest)
+            elif kind == "threads-left":
+                self.threads_left = int(rest)
             elif kind == "sigpipe-changed":
                 self.sigpipe_changed = rest == "yes"
+            elif kind == "sigmask-changed":
+                self.sigmask_changed = rest == "yes"
+
+    def hygiene_faults(self):
+        """What the module left changed in its host, if anything."""
+        faults = []
+        if self.fds_leaked != 0:
+            faults.append(f"{self.fds_leaked} descriptors left open")
+        if self.threads_left != 0:
+            faults.append(f"{self.threads_left} threads left running")
+        if self.sigpipe_changed is not False:
+            faults.append("SIGPIPE handler changed")
+        if self.sigmask_changed is not False:
+            faults.append("signal mask changed")
+        return faults
 
     @property
     def code(self):
@@ -203,7 +222,14 @@ class World:
             raise AssertionError(
                 f"pam-drive failed ({proc.returncode}): "
                 f"{proc.stderr.decode(errors='replace')}")
-        return Result(proc.stdout.decode(errors="replace"), elapsed)
+        result = Result(proc.stdout.decode(errors="replace"), elapsed)
+        # Every login, whatever its outcome, must leave sshd or sudo as
+        # it found them.
+        faults = result.hygiene_faults()
+        if faults:
+            raise AssertionError("the module changed its host: "
+                                 + "; ".join(faults) + "\n" + result.text)
+        return result
 
     def token_requests(self):
         """The token requests the stand-in received since its reset."""

@@ -93,12 +93,12 @@ class Offline(unittest.TestCase):
                                record["online_at"] + 86398, delta=2)
         self.assertEqual(record["failures"], 0)
 
-    def test_verifier_is_made_while_resgrid_thinks(self):
+    def test_verifier_is_made_beside_the_exchange(self):
         self.server.configure(delay_ms=300)
         self.online_service(debug=True)
         result = self.login()
         self.assertEqual(result.code, PAM_SUCCESS)
-        self.assertIn("verifier made while waiting for Resgrid",
+        self.assertIn("verifier made beside the exchange",
                       result.log_text())
         self.assertTrue(world.record("responder")["verifier"]
                         .startswith("$y$"))
