@@ -79,7 +79,8 @@ NAMESPACE_FLAG = "PRG_BENCH_NAMESPACE"
 # of its logins it granted.  The module's cases exist once per build
 # measured; the baseline's names end in BASELINE.
 CLIENT_USERS = ["cli", "exec", "cli50", "exec50", "clisys"]
-MODULE_USERS = ["online", "online50", "onlinesys", "offline", "blackhole"]
+MODULE_USERS = ["online", "onlinebare", "online50", "onlinesys", "offline",
+                "blackhole"]
 CREW = [f"crew{i:02d}" for i in range(CROWD)]
 BASELINE = "-base"
 SYSTEM_CERTS = Path("/etc/ssl/certs")
@@ -347,6 +348,8 @@ class World:
             "online": line(tag, self.url, "online"),
             "online50": line(tag, self.relay_url, "online50"),
             "onlinesys": line(tag, self.url, "onlinesys", ca_file=None),
+            "onlinebare": line(tag, self.url, "onlinebare",
+                               offline_grace="off"),
             "offline-prime": line(tag, self.url, "offline"),
             "offline": line(tag, self.refused_url, "offline",
                             outage_memory=0),
@@ -464,6 +467,8 @@ class Bench:
             "online": "3 driver + pam_resgrid online",
             "onlinesys": "3 driver + pam_resgrid online, no ca_file "
                          "(system trust store)",
+            "onlinebare": "3 driver + pam_resgrid online, offline logins "
+                          "off (no verifier, no record)",
             "online50": "4 driver + pam_resgrid online, 50 ms RTT",
             "offline": "5 driver + pam_resgrid offline (refused)",
         }
@@ -515,7 +520,8 @@ class Bench:
         expected = {user: self.runs + WARM_UP for user in CLIENT_USERS}
         for tag in self.w.modules:
             expected.update({name + tag: self.runs + WARM_UP
-                             for name in ("online", "online50", "onlinesys")})
+                             for name in ("online", "online50", "onlinesys",
+                                          "onlinebare")})
             expected["offline" + tag] = 0
         for user, count in expected.items():
             got = after.get(user, 0) - before.get(user, 0)
@@ -700,10 +706,10 @@ def mib(kib):
     return "n/a" if kib != kib else f"{kib / 1024:.1f}"
 
 
-ORDER = ["curl", "exec", "online", "curlsys", "onlinesys", "curl50",
+ORDER = ["curl", "exec", "online", "onlinebare", "curlsys", "onlinesys", "curl50",
          "exec50", "online50", "offline", "unix", "bh_first", "bh_after",
          "permit"]
-MODULE_CASES = {"online", "onlinesys", "online50", "offline", "bh_first",
+MODULE_CASES = {"online", "onlinebare", "onlinesys", "online50", "offline", "bh_first",
                 "bh_after"}
 PAM_CASES = MODULE_CASES | {"exec", "exec50", "unix"}
 
