@@ -7,7 +7,7 @@
 
 #include "verifier.h"
 
-static void *hash(void *arg) {
+static void *hasher_main(void *arg) {
   struct rg_hasher *h = arg;
 
   h->verifier = rg_verifier_make(h->password, h->cost);
@@ -25,7 +25,7 @@ bool rg_hasher_start(struct rg_hasher *h, const char *password, long cost) {
   sigfillset(&all);
   if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
     return false;
-  h->running = pthread_create(&h->thread, NULL, hash, h) == 0;
+  h->running = pthread_create(&h->thread, NULL, hasher_main, h) == 0;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   return h->running;
 }

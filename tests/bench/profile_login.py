@@ -43,6 +43,8 @@ COMPONENTS = [
     ("  cache: store (CPU only; fsync waits are not instructions)",
      ["rg_cache_store"]),
     ("pam_end", ["pam_end"]),
+    ("the verifier's thread, beside pam_sm_authenticate (yescrypt)",
+     ["hasher_main"]),
 ]
 
 ANNOTATE_LINE = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$")
@@ -135,14 +137,15 @@ def strace_phases(world, argv, env, stdin):
     fsyncs = [e[4] for e in events if e[1] in ("fsync", "fdatasync")]
     phases = {
         "start-up to the socket (exec, libpam, module, config, OpenSSL "
-        "start-up)": sock[0] - start,
+        "start-up; the verifier's thread from the password on)":
+        sock[0] - start,
         "socket open: TLS, the requests, what runs in libcurl's "
         "callbacks": net_end - sock[0],
         "  of which waiting for the server (poll)": polls,
     }
     if lock is not None:
-        phases["after the network, before the cache lock (verifier)"] = (
-            lock - net_end)
+        phases["after the network, before the cache lock (the verifier, "
+               "or waiting for its thread)"] = lock - net_end
         phases["cache lock to exit (record write)"] = end - lock
     phases["time in fsync(), all calls"] = sum(fsyncs)
     phases["whole login under strace"] = end - start
