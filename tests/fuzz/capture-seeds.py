@@ -330,7 +330,8 @@ def record(**changes):
                     "department_name": "Station 1 FD",
                     "full_name": "Pat Responder", "email": None,
                     "is_admin": False, "groups": [{"id": "12",
-                                                   "admin": False}]}}
+                                                   "admin": False}]},
+         "rights_at": 1733230000}
     r.update(changes)
     return json.dumps(r, indent=2).encode()
 
@@ -338,8 +339,8 @@ def record(**changes):
 def contract_record(corpus):
     corpus.put("record", "record", record())
     corpus.put("record", "revoked-no-rights",
-               record(verifier=None, rights=None, sub=None, name=None,
-                      iss=None))
+               record(verifier=None, rights=None, rights_at=0, sub=None,
+                      name=None, iss=None))
     corpus.put("record", "locked", record(failures=5,
                                           locked_until=1733231100))
     hostile = {
@@ -355,6 +356,10 @@ def contract_record(corpus):
         "float-time": record(id_exp=1.5),
         "rights-array": record(rights=[]),
         "rights-bad": record(rights={"department_id": "1"}),
+        "rights-at-without-rights": record(rights=None),
+        "rights-without-rights-at": record(rights_at=0),
+        "rights-at-negative": record(rights_at=-1),
+        "rights-at-overflow": record(rights_at=2**63 - 1),
     }
     for name, text in hostile.items():
         corpus.put("record", f"hostile-{name}", text)

@@ -24,6 +24,7 @@ static void check_record(const struct rg_record *r) {
   FUZZ_REQUIRE(r->online_at > 0 && r->token_expires >= r->online_at);
   FUZZ_REQUIRE(r->token_expires - r->online_at <= RG_MAX_TOKEN_LIFE);
   FUZZ_REQUIRE(r->id_exp >= 0 && r->locked_until >= 0 && r->failures >= 0);
+  FUZZ_REQUIRE(r->rights_at >= 0 && (r->rights_at != 0) == r->has_rights);
   if (r->has_rights)
     FUZZ_REQUIRE(r->rights.department_id != NULL &&
                  r->rights.department_code != NULL);
@@ -41,6 +42,7 @@ static void check_same(const struct rg_record *a, const struct rg_record *b) {
   FUZZ_REQUIRE(a->failures == b->failures);
   FUZZ_REQUIRE(a->locked_until == b->locked_until);
   FUZZ_REQUIRE(a->has_rights == b->has_rights);
+  FUZZ_REQUIRE(a->rights_at == b->rights_at);
   FUZZ_REQUIRE(a->rights.ngroups == b->rights.ngroups);
   FUZZ_REQUIRE(same_string(a->rights.department_id, b->rights.department_id));
   FUZZ_REQUIRE(

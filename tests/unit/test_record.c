@@ -494,6 +494,31 @@ START_TEST(test_record_free_twice_is_safe) {
 }
 END_TEST
 
+/* The fuzzer starts from tests/fuzz/corpus/record: if its well-formed
+ * seeds fell behind the format, every input would stop at the field
+ * check and the decoder behind it would go unfuzzed. */
+START_TEST(test_fuzz_seeds_follow_the_format) {
+  static const char *const good[] = {"record", "locked", "revoked-no-rights"};
+
+  for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+    char path[4096], text[8192];
+    struct rg_record r;
+    struct rg_why why = {""};
+    size_t len;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", RECORD_CORPUS, good[i]);
+    f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    len = fread(text, 1, sizeof(text), f);
+    fclose(f);
+    ck_assert_msg(rg_record_decode(text, len, &r, &why), "seed %s: %s", good[i],
+                  why.text);
+    rg_record_free(&r);
+  }
+}
+END_TEST
+
 #define MAX_NAME 96
 
 static Suite *record_suite(void) {
@@ -515,6 +540,7 @@ static Suite *record_suite(void) {
   tcase_add_test(trip, test_decode_reads_only_len_bytes);
   tcase_add_test(trip, test_decode_accepts_null_verifier);
   tcase_add_test(trip, test_record_free_twice_is_safe);
+  tcase_add_test(trip, test_fuzz_seeds_follow_the_format);
   suite_add_tcase(s, trip);
 
   tcase_add_test(refuse, test_decode_refuses_trailing_garbage);
