@@ -26,6 +26,7 @@ bool rg_hasher_start(struct rg_hasher *h, const char *password, long cost) {
   if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
     return false;
   h->running = pthread_create(&h->thread, NULL, hasher_main, h) == 0;
+  /* Cannot fail: old is a mask the kernel has just handed out. */
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   return h->running;
 }

@@ -297,7 +297,6 @@ static enum rg_result exchange(struct attempt *a) {
   struct rg_http http;
   int rc;
 
-  start_verifier(a);
   switch (rg_http_open(&http, a->cfg, &why)) {
   case RG_HTTP_OK:
     break;
@@ -307,6 +306,9 @@ static enum rg_result exchange(struct attempt *a) {
   case RG_HTTP_NOMEM:
     return RG_RESULT_NOMEM;
   }
+  /* After libcurl's set-up, which may change the environment on first
+   * use: nothing of ours runs beside it. */
+  start_verifier(a);
   rc = rg_http_token(&http, l->remote_user, l->password, &answer,
                      &l->elapsed_ms);
   if (rc == 0 && !rg_token_classify(&answer, l->remote_user, &l->token))

@@ -102,7 +102,8 @@ class Result:
             elif kind == "fds-leaked":
                 self.fds_leaked = int(rest)
             elif kind == "threads-left":
-                self.threads_left = int(rest)
+                # "unknown" without /proc: left None, which is a fault.
+                self.threads_left = int(rest) if rest.isdigit() else None
             elif kind == "sigpipe-changed":
                 self.sigpipe_changed = rest == "yes"
             elif kind == "sigmask-changed":

@@ -105,6 +105,28 @@ class Offline(unittest.TestCase):
         self.outage("http503")
         self.assertEqual(self.login().code, PAM_SUCCESS)
 
+    def test_no_thread_outlives_any_outcome(self):
+        # At cost 7 the verifier's hash takes 50 ms or more, longer than
+        # any of these answers and than checking the record's verifier,
+        # made at cost 1; so a login that returned without joining the
+        # thread would leave it running, and the harness fails every run
+        # that leaves a thread behind.
+        slow = dict(verifier_cost="7")
+        self.online_service(**slow)
+        self.assertEqual(self.login().code, PAM_SUCCESS)
+        self.online_service()
+        self.sign_in_online()
+        self.online_service(**slow)
+        self.assertEqual(self.login(password="wrong " + PASSWORD).code,
+                         PAM_AUTH_ERR)
+        for kind in ("http503", "refused", "notobject"):
+            with self.subTest(kind=kind):
+                self.outage(kind, **slow)
+                result = self.login()
+                self.assertEqual(result.code, PAM_SUCCESS)
+                self.assertIn("cached credentials", result.log_text())
+                self.restore()
+
     def test_no_secret_ever_reaches_the_cache_folder(self):
         self.sign_in_online()
         self.outage("http500")

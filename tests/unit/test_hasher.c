@@ -40,6 +40,18 @@ static int count_tasks(void) {
   return list_tasks(tids);
 }
 
+/* A joined thread's task can stay listed a moment after pthread_join()
+ * returns: counts again for up to 5 ms while above expected. */
+static int count_tasks_settled(int expected) {
+  int n = count_tasks();
+
+  for (int tries = 0; n > expected && tries < 20; tries++) {
+    usleep(250);
+    n = count_tasks();
+  }
+  return n;
+}
+
 /* The one thread that is in now and not in before[0 .. n). */
 static int new_task(const int *before, int n) {
   int now[MAX_TASKS];
@@ -62,16 +74,21 @@ static int new_task(const int *before, int n) {
 
 /* Waits until thread tid has run for a millisecond: past glibc's start
  * of a thread, during which it blocks every signal whatever the mask it
- * will run with, and still far from the end of a hash at SLOW_COST. */
+ * will run with, and still far from the end of a hash at SLOW_COST.
+ * Without schedstat (a kernel without CONFIG_SCHED_INFO), a pause of
+ * 5 ms stands in. */
 static void wait_until_running(int tid) {
   char path[64];
   unsigned long long ns = 0;
+  FILE *f;
 
   snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
   for (int tries = 0; ns < 1000000 && tries < 100000; tries++) {
-    FILE *f = fopen(path, "r");
-
-    ck_assert_ptr_nonnull(f);
+    f = fopen(path, "r");
+    if (f == NULL) {
+      usleep(5000);
+      return;
+    }
     ck_assert_int_eq(fscanf(f, "%llu", &ns), 1);
     fclose(f);
     usleep(50);
@@ -147,7 +164,7 @@ START_TEST(test_no_thread_is_left_after_join) {
   ck_assert(rg_hasher_start(&h, PASSWORD, SLOW_COST));
   ck_assert_int_eq(count_tasks(), before + 1);
   rg_secret_free(rg_hasher_join(&h));
-  ck_assert_int_eq(count_tasks(), before);
+  ck_assert_int_eq(count_tasks_settled(before), before);
 }
 END_TEST
 
