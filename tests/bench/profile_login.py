@@ -137,7 +137,7 @@ def strace_phases(world, argv, env, stdin):
     fsyncs = [e[4] for e in events if e[1] in ("fsync", "fdatasync")]
     phases = {
         "start-up to the socket (exec, libpam, module, config, OpenSSL "
-        "start-up; the verifier's thread from the password on)":
+        "start-up; the verifier's thread from just before the socket)":
         sock[0] - start,
         "socket open: TLS, the requests, what runs in libcurl's "
         "callbacks": net_end - sock[0],
