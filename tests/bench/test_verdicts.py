@@ -110,5 +110,14 @@ class Verdicts(unittest.TestCase):
         self.assert_only_failure("CPU")
 
 
+def main():
+    """TAP, as the integration tests print it; this needs no module, no
+    server and no pam-drive, so nothing is skipped."""
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(Verdicts)
+    result = harness.TapResult()
+    suite.run(result)
+    print(f"1..{result.count}", flush=True)
+
+
 if __name__ == "__main__":
-    harness.main()
+    main()
