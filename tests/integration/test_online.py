@@ -35,8 +35,6 @@ class Online(unittest.TestCase):
     def login(self, user="responder", password=PASSWORD, **kw):
         result = world.run(user, password, **kw)
         self.assertNotIn(password, result.text, "password in the output")
-        self.assertEqual(result.fds_leaked, 0, "descriptor left open")
-        self.assertFalse(result.sigpipe_changed, "SIGPIPE handler changed")
         return result
 
     def assert_no_request(self):
@@ -353,10 +351,11 @@ class Online(unittest.TestCase):
         self.assertTrue(any(p == 7 for p, _ in result.logs), result.text)
 
     def test_module_survives_many_loads_in_one_process(self):
+        # world.run() fails the test if the 20 loads and unloads left a
+        # descriptor, a thread or a signal setting behind.
         result = world.run("responder", *([PASSWORD] * 20), repeat=20)
         self.assertEqual(result.text.count("result auth 0 "), 20)
         self.assertEqual(len(world.token_requests()), 20)
-        self.assertEqual(result.fds_leaked, 0)
 
 
 if __name__ == "__main__":
